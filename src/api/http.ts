@@ -1,0 +1,125 @@
+/**
+ * The request context handed to routes, and the helpers routes use to read requests and write
+ * Docker-shaped responses (`Content-Type` exactly `application/json`, errors as `{"message"}`).
+ * @module
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Daemon } from '../daemon/daemon.ts';
+import { InvalidParameter } from '../errors.ts';
+import { MAX_API_VERSION } from './version.ts';
+
+/** Everything a route handler gets. */
+export interface Ctx {
+  daemon: Daemon;
+  /** The API version the client asked for. */
+  version: string;
+  params: Record<string, string | undefined>;
+  query: URLSearchParams;
+  req: IncomingMessage;
+  /** The response, for ordinary requests. */
+  res: ServerResponse | null;
+  /** The raw connection, for `Upgrade: tcp` requests (attach). */
+  upgrade: { socket: Duplex; head: Buffer } | null;
+  /** Fires when the client hangs up. */
+  abort: AbortSignal;
+}
+
+/** Headers Docker sets on every response; the CLI reads them on ping. */
+export const COMMON_HEADERS: Record<string, string> = {
+  'Api-Version': MAX_API_VERSION,
+  'Ostype': 'linux',
+  'Docker-Experimental': 'false',
+  'Server': 'moorage/0.1.0 (linux)',
+};
+
+const MAX_BODY = 4 << 20;
+
+/** Writes a JSON response. */
+export function sendJson(ctx: Ctx, status: number, body: unknown): void {
+  const data = JSON.stringify(body);
+  if (ctx.upgrade) {
+    writeRaw(ctx.upgrade.socket, status, { 'Content-Type': 'application/json' }, data);
+    return;
+  }
+  const res = ctx.res!;
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) });
+  res.end(data);
+}
+
+/** Writes a status with no body (204, 304). */
+export function sendEmpty(ctx: Ctx, status: number): void {
+  if (ctx.upgrade) {
+    writeRaw(ctx.upgrade.socket, status, {}, '');
+    return;
+  }
+  ctx.res!.writeHead(status).end();
+}
+
+/** Writes Docker's error body. */
+export function sendError(ctx: Ctx, status: number, message: string): void {
+  if (status === 304) {
+    sendEmpty(ctx, 304);
+    return;
+  }
+  sendJson(ctx, status, { message });
+}
+
+/** Writes a whole HTTP/1.1 response on a raw socket and closes it. */
+export function writeRaw(socket: Duplex, status: number, headers: Record<string, string>, body: string): void {
+  const all = { ...COMMON_HEADERS, ...headers, 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' };
+  const head = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`, ...Object.entries(all).map(([k, v]) => `${k}: ${v}`)].join('\r\n');
+  socket.end(`${head}\r\n\r\n${body}`);
+}
+
+/** Reads and parses a JSON body; an empty body is `{}`. Malformed JSON is a 400. */
+export async function readJson<T>(ctx: Ctx): Promise<T> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  if (ctx.upgrade?.head.length) chunks.push(ctx.upgrade.head);
+  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY) throw new InvalidParameter('request body is too large');
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (!text) return {} as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch (err) {
+    throw new InvalidParameter(`invalid JSON: ${(err as Error).message}`);
+  }
+}
+
+/** A boolean query flag the way Docker reads them (`1`, `true`, `True` are true). */
+export function flag(q: URLSearchParams, name: string, dflt = false): boolean {
+  const v = q.get(name);
+  if (v === null || v === '') return dflt;
+  return !['0', 'false', 'False', 'no'].includes(v);
+}
+
+/** An integer query value; a malformed one is a 400 (moby's `strconv.Atoi` error). */
+export function intParam(q: URLSearchParams, name: string): number | undefined {
+  const v = q.get(name);
+  if (v === null || v === '') return undefined;
+  if (!/^[+-]?\d+$/.test(v)) throw new InvalidParameter(`invalid value for "${name}": strconv.Atoi: parsing "${v}": invalid syntax`);
+  return Number(v);
+}
+
+/** A required path parameter. */
+export function param(ctx: Ctx, name: string): string {
+  return decodeURIComponent(ctx.params[name] ?? '');
+}
+
+/** Starts a streaming 200 response and flushes the headers at once. */
+export function startStream(ctx: Ctx, contentType: string): ServerResponse {
+  const res = ctx.res!;
+  res.writeHead(200, { 'Content-Type': contentType });
+  res.flushHeaders();
+  return res;
+}

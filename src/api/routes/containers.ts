@@ -1,0 +1,184 @@
+/**
+ * Container routes: each parses its request, calls one daemon operation, and writes Docker's
+ * response. No lifecycle logic lives here.
+ * @module
+ */
+import type { Duplex, Writable } from 'node:stream';
+import type { WaitCondition } from '../../container/state.ts';
+import { attachOutput, containerLogs, parseTail, parseTimestamp } from '../../daemon/logs.ts';
+import { createContainer, type CreateBody } from '../../daemon/create.ts';
+import { killContainer } from '../../daemon/kill.ts';
+import { listContainers } from '../../daemon/list.ts';
+import { pauseContainer, unpauseContainer } from '../../daemon/pause.ts';
+import { removeContainer } from '../../daemon/remove.ts';
+import { restartContainer } from '../../daemon/restart.ts';
+import { startContainer } from '../../daemon/start.ts';
+import { stopContainer } from '../../daemon/stop.ts';
+import { waitContainer } from '../../daemon/wait.ts';
+import { InvalidParameter, SystemError, messageOf } from '../../errors.ts';
+import { formatTimeNano, logSize } from '../../runtime/k8s-log.ts';
+import { parseSignal, SIGKILL } from '../../runtime/signals.ts';
+import { COMMON_HEADERS, flag, intParam, param, readJson, sendEmpty, sendJson, startStream, type Ctx } from '../http.ts';
+import { frame, STREAM } from '../mux.ts';
+import { compareVersions } from '../version.ts';
+import { containerInspect, containerSummary } from '../wire.ts';
+
+/** A route: method, path pattern, handler. */
+export type Route = [method: string, path: string, handler: (ctx: Ctx) => Promise<void>];
+
+const lookup = (ctx: Ctx) => ctx.daemon.containers.get(param(ctx, 'id'));
+
+/** Stop and restart read `signal` only from API 1.42 on, as moby does. */
+function stopOptions(ctx: Ctx) {
+  const timeout = intParam(ctx.query, 't');
+  const signal = compareVersions(ctx.version, '1.42') >= 0 ? ctx.query.get('signal') || undefined : undefined;
+  return { timeout, signal };
+}
+
+/** The container routes. */
+export const containerRoutes: Route[] = [
+  ['POST', '/containers/create', async (ctx) => {
+    const body = await readJson<CreateBody>(ctx);
+    sendJson(ctx, 201, await createContainer(ctx.daemon, ctx.query.get('name') ?? undefined, body));
+  }],
+
+  ['GET', '/containers/json', async (ctx) => {
+    const list = listContainers(ctx.daemon, {
+      all: flag(ctx.query, 'all'), limit: intParam(ctx.query, 'limit'), filters: ctx.query.get('filters') ?? undefined,
+    });
+    const now = Date.now();
+    sendJson(ctx, 200, list.map((c) => containerSummary(c, now)));
+  }],
+
+  ['GET', '/containers/:id/json', async (ctx) => {
+    sendJson(ctx, 200, containerInspect(ctx.daemon, lookup(ctx)));
+  }],
+
+  ['POST', '/containers/:id/start', async (ctx) => {
+    const c = lookup(ctx);
+    await drain(ctx);
+    await startContainer(ctx.daemon, c);
+    sendEmpty(ctx, 204);
+  }],
+
+  ['POST', '/containers/:id/stop', async (ctx) => {
+    const c = lookup(ctx);
+    const opts = stopOptions(ctx);
+    await drain(ctx); // dockerode also sends {"t":N} as a body: ignored
+    await stopContainer(ctx.daemon, c, opts);
+    sendEmpty(ctx, 204);
+  }],
+
+  ['POST', '/containers/:id/restart', async (ctx) => {
+    const c = lookup(ctx);
+    let opts;
+    try {
+      opts = stopOptions(ctx);
+    } catch (err) {
+      throw new SystemError(messageOf(err));
+    }
+    await drain(ctx);
+    await restartContainer(ctx.daemon, c, opts);
+    sendEmpty(ctx, 204);
+  }],
+
+  ['POST', '/containers/:id/kill', async (ctx) => {
+    const raw = ctx.query.get('signal');
+    const signal = raw ? parseSignal(raw) : SIGKILL; // parsed before the lookup, as moby does
+    const c = lookup(ctx);
+    await drain(ctx);
+    await killContainer(ctx.daemon, c, signal);
+    sendEmpty(ctx, 204);
+  }],
+
+  ['POST', '/containers/:id/pause', async (ctx) => {
+    await pauseContainer(ctx.daemon, lookup(ctx));
+    sendEmpty(ctx, 204);
+  }],
+
+  ['POST', '/containers/:id/unpause', async (ctx) => {
+    await unpauseContainer(ctx.daemon, lookup(ctx));
+    sendEmpty(ctx, 204);
+  }],
+
+  ['POST', '/containers/:id/wait', async (ctx) => {
+    const c = lookup(ctx);
+    const raw = ctx.query.get('condition') || 'not-running';
+    if (!['not-running', 'next-exit', 'removed'].includes(raw)) {
+      throw new InvalidParameter(`invalid condition: "${raw}"`);
+    }
+    const res = startStream(ctx, 'application/json'); // 200 at once: the CLI waits on it before start
+    const result = await waitContainer(c, raw as WaitCondition, ctx.abort);
+    if (ctx.abort.aborted) return;
+    const body = compareVersions(ctx.version, '1.34') >= 0
+      ? { StatusCode: result.StatusCode, Error: result.Error ? { Message: result.Error } : null }
+      : { StatusCode: result.StatusCode };
+    res.end(`${JSON.stringify(body)}\n`);
+  }],
+
+  ['DELETE', '/containers/:id', async (ctx) => {
+    const c = lookup(ctx);
+    await removeContainer(ctx.daemon, c, { force: flag(ctx.query, 'force') });
+    sendEmpty(ctx, 204);
+  }],
+
+  ['GET', '/containers/:id/logs', async (ctx) => {
+    const c = lookup(ctx);
+    const q = ctx.query;
+    const stdout = flag(q, 'stdout');
+    const stderr = flag(q, 'stderr');
+    if (!stdout && !stderr) throw new InvalidParameter('Bad parameters: you must choose at least one stream');
+    const opts = {
+      stdout, stderr, follow: flag(q, 'follow'), tail: parseTail(q.get('tail') ?? undefined),
+      sinceNano: parseTimestamp(q.get('since') ?? undefined, 'since'), untilNano: parseTimestamp(q.get('until') ?? undefined, 'until'),
+    };
+    const timestamps = flag(q, 'timestamps');
+    const tty = c.config.Tty;
+    const res = startStream(ctx, tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream');
+    for await (const r of containerLogs(c, opts, ctx.abort)) {
+      const text = timestamps ? `${formatTimeNano(r.timeNano)} ${r.text}` : r.text;
+      if (!res.write(tty ? text : frame(r.stream === 'stdout' ? STREAM.stdout : STREAM.stderr, text))) await drained(res);
+    }
+    res.end();
+  }],
+
+  ['POST', '/containers/:id/attach', async (ctx) => {
+    const c = lookup(ctx);
+    const q = ctx.query;
+    if (!flag(q, 'stream')) throw new InvalidParameter('moorage supports streaming attach only (stream=1)');
+    const streams = { stdout: flag(q, 'stdout'), stderr: flag(q, 'stderr') };
+    const from = await logSize(c.logPath);
+    const tty = c.config.Tty;
+    const type = tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream';
+    let out: Writable;
+    if (ctx.upgrade) {
+      const sock: Duplex = ctx.upgrade.socket;
+      const head = Object.entries({ ...COMMON_HEADERS, 'Content-Type': type, Connection: 'Upgrade', Upgrade: 'tcp' })
+        .map(([k, v]) => `${k}: ${v}`).join('\r\n');
+      sock.write(`HTTP/1.1 101 UPGRADED\r\n${head}\r\n\r\n`);
+      sock.on('data', () => {}); // stdin is not forwarded yet; keep the socket flowing
+      out = sock;
+    } else {
+      out = startStream(ctx, type);
+    }
+    for await (const r of attachOutput(c, streams, ctx.abort, from)) {
+      if (!out.write(tty ? r.text : frame(r.stream === 'stdout' ? STREAM.stdout : STREAM.stderr, r.text))) await drained(out);
+    }
+    out.end();
+  }],
+];
+
+/** Consumes (and ignores) a request body. */
+async function drain(ctx: Ctx): Promise<void> {
+  if (ctx.upgrade) return;
+  for await (const _ of ctx.req) { /* discard */ }
+}
+
+function drained(w: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => { w.off('drain', done); w.off('close', done); resolve(); };
+    w.on('drain', done);
+    w.on('close', done);
+  });
+}
+

@@ -1,0 +1,121 @@
+/**
+ * The container model: what the user asked for (Config, HostConfig, as in Docker's API), its
+ * run state, and where its files live. Serialised whole as the container's checkpoint.
+ * @module
+ */
+import { join } from 'node:path';
+import { State, type StateData } from './state.ts';
+import type { StopReport } from './stop-report.ts';
+
+/** The `Config` fields moorage honours. */
+export interface KnownConfig {
+  Hostname: string;
+  User: string;
+  Env: string[];
+  Cmd: string[] | null;
+  Entrypoint: string[] | null;
+  Image: string;
+  WorkingDir: string;
+  Labels: Record<string, string>;
+  StopSignal?: string;
+  StopTimeout?: number | null;
+  Tty: boolean;
+  OpenStdin: boolean;
+  AttachStdin: boolean;
+  AttachStdout: boolean;
+  AttachStderr: boolean;
+}
+
+/** Docker's `Config`: the fields moorage honours; any others are kept and echoed. */
+export type ContainerConfig = KnownConfig & Record<string, unknown>;
+
+/** Docker's restart policy. */
+export interface RestartPolicy {
+  Name: '' | 'no' | 'always' | 'unless-stopped' | 'on-failure';
+  MaximumRetryCount: number;
+}
+
+/** The `HostConfig` fields moorage honours. */
+export interface KnownHostConfig {
+  Binds: string[] | null;
+  AutoRemove: boolean;
+  RestartPolicy: RestartPolicy;
+  /** null: the daemon's default (moorage: on). */
+  Init: boolean | null;
+  NetworkMode: string;
+}
+
+/** Docker's `HostConfig`: the fields moorage honours; any others are kept and echoed. */
+export type HostConfig = KnownHostConfig & Record<string, unknown>;
+
+/** Where a running container's processes are, remembered to signal them without the runtime. */
+export interface TaskInfo {
+  /** Host pid of the container's PID 1. */
+  pid: number;
+  /** Its start time in clock ticks (field 22 of /proc/PID/stat): guards against pid reuse. */
+  startTime: number;
+  /** Host pid of the container's conmon. */
+  monitorPid: number;
+  /** The runtime that created the task (runc or crun): the one that must delete it. */
+  runtime: string;
+}
+
+/** Everything persisted about one container. */
+export interface ContainerRecord {
+  Id: string;
+  Name: string;
+  Created: string;
+  Path: string;
+  Args: string[];
+  /** The image's ID (sha256:…). */
+  Image: string;
+  Config: ContainerConfig;
+  HostConfig: HostConfig;
+  State: StateData;
+  RestartCount: number;
+  Task: TaskInfo | null;
+  LastStop: StopReport | null;
+}
+
+/** A container in memory: its record, its live state with waiters, and its paths. */
+export class Container {
+  readonly record: ContainerRecord;
+  readonly state: State;
+  /** Root of the container's files. */
+  readonly dir: string;
+  /** The previous run's teardown (runtime delete, unmount); a new start waits for it. */
+  cleanup: Promise<void> = Promise.resolve();
+  /** A start in progress, so a second start waits for it instead of racing. */
+  starting: Promise<void> | null = null;
+  /** Set by restart: the exit it causes must not trigger AutoRemove. */
+  restarting = false;
+
+  constructor(record: ContainerRecord, containersDir: string) {
+    this.record = record;
+    this.state = new State(record.State);
+    this.dir = join(containersDir, record.Id);
+  }
+
+  get id(): string { return this.record.Id; }
+  /** The name without Docker's leading slash. */
+  get name(): string { return this.record.Name.replace(/^\//, ''); }
+  get config(): ContainerConfig { return this.record.Config; }
+  get hostConfig(): HostConfig { return this.record.HostConfig; }
+
+  /** The OCI bundle directory (config.json; conmon's attach socket and fifos). */
+  get bundleDir(): string { return join(this.dir, 'bundle'); }
+  /** The k8s-file log conmon writes. */
+  get logPath(): string { return join(this.dir, 'container.log'); }
+  /** conmon's persist dir (exit code copy, oom marker). */
+  get persistDir(): string { return join(this.dir, 'persist'); }
+  /** Where the overlay rootfs is mounted. */
+  get rootfsDir(): string { return join(this.dir, 'rootfs'); }
+  /** The writable layer. */
+  get upperDir(): string { return join(this.dir, 'upper'); }
+  /** overlayfs' work dir. */
+  get workDir(): string { return join(this.dir, 'work'); }
+  /** The container's PID 1 pid file, written by the runtime. */
+  get pidFile(): string { return join(this.dir, 'pidfile'); }
+  /** Where moorage-init appends its reap records. */
+  get initReportPath(): string { return join(this.dir, 'init-report'); }
+}

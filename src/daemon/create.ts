@@ -1,0 +1,153 @@
+/**
+ * `POST /containers/create`: validates the request, resolves the image, and records the
+ * container with its writable layer prepared. Nothing runs until start.
+ * @module
+ */
+import { randomBytes } from 'node:crypto';
+import { isAbsolute } from 'node:path';
+import type { ContainerConfig, ContainerRecord, HostConfig, KnownConfig, KnownHostConfig, RestartPolicy } from '../container/container.ts';
+import { initialState } from '../container/state.ts';
+import { InvalidParameter, NotFound } from '../errors.ts';
+import { prepareOverlay } from '../image/rootfs.ts';
+import { parseSignal } from '../runtime/signals.ts';
+import type { Daemon } from './daemon.ts';
+import { randomName } from './names.ts';
+
+/** The body of a create request, as Docker clients send it. */
+export interface CreateBody extends Partial<Omit<KnownConfig, 'Cmd' | 'Entrypoint'>> {
+  Cmd?: string[] | string | null;
+  Entrypoint?: string[] | string | null;
+  HostConfig?: Partial<KnownHostConfig> & Record<string, unknown>;
+  [extra: string]: unknown;
+}
+
+const NAME_RE = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+const POLICIES = ['', 'no', 'always', 'unless-stopped', 'on-failure'];
+
+/** Creates a container and publishes `create`. */
+export async function createContainer(d: Daemon, name: string | undefined, body: CreateBody): Promise<{ Id: string; Warnings: string[] }> {
+  if (typeof body !== 'object' || body === null) throw new InvalidParameter('config cannot be empty in order to create a container');
+  if (name !== undefined && name !== '' && !NAME_RE.test(name)) {
+    throw new InvalidParameter(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+  }
+  if (!body.Image) throw new InvalidParameter('no image specified');
+  const image = d.images.find(body.Image);
+  if (!image) throw new NotFound(`No such image: ${body.Image}`);
+
+  const hc = body.HostConfig ?? {};
+  const policy = validatePolicy(hc.RestartPolicy);
+  if (hc.AutoRemove && policy.Name !== '' && policy.Name !== 'no') {
+    throw new InvalidParameter("can't create 'AutoRemove' container with restart policy");
+  }
+  if (body.StopSignal) parseSignal(body.StopSignal);
+  if (body.StopTimeout != null && !Number.isInteger(body.StopTimeout)) {
+    throw new InvalidParameter('StopTimeout must be an integer number of seconds');
+  }
+  const binds = hc.Binds ?? null;
+  for (const b of binds ?? []) parseBind(b);
+
+  const cmd = toList(body.Cmd);
+  const entrypoint = toList(body.Entrypoint);
+  const effEntrypoint = entrypoint ?? image.Config.Entrypoint;
+  const effCmd = cmd ?? (entrypoint ? null : image.Config.Cmd);
+  const argv = [...(effEntrypoint ?? []), ...(effCmd ?? [])];
+  if (!argv.length) throw new InvalidParameter('no command specified');
+
+  const id = randomBytes(32).toString('hex');
+  const finalName = `/${name ? name.replace(/^\//, '') : uniqueName(d)}`;
+  const config: ContainerConfig = {
+    ...body,
+    Hostname: body.Hostname || id.slice(0, 12),
+    User: body.User ?? image.Config.User ?? '',
+    Env: mergeEnv(image.Config.Env, body.Env ?? []),
+    Cmd: effCmd,
+    Entrypoint: effEntrypoint,
+    Image: body.Image,
+    WorkingDir: body.WorkingDir || image.Config.WorkingDir || '',
+    Labels: { ...image.Config.Labels, ...(body.Labels ?? {}) },
+    Tty: Boolean(body.Tty),
+    OpenStdin: Boolean(body.OpenStdin),
+    AttachStdin: Boolean(body.AttachStdin),
+    AttachStdout: body.AttachStdout ?? true,
+    AttachStderr: body.AttachStderr ?? true,
+  };
+  if (!config.StopSignal && image.Config.StopSignal) config.StopSignal = image.Config.StopSignal;
+  delete (config as Record<string, unknown>).HostConfig;
+  delete (config as Record<string, unknown>).NetworkingConfig;
+  const hostConfig: HostConfig = {
+    ...hc,
+    Binds: binds,
+    AutoRemove: Boolean(hc.AutoRemove),
+    RestartPolicy: policy,
+    Init: hc.Init ?? null,
+    NetworkMode: hc.NetworkMode || 'none',
+  };
+  const record: ContainerRecord = {
+    Id: id, Name: finalName, Created: new Date().toISOString(),
+    Path: argv[0]!, Args: argv.slice(1), Image: image.Id, Config: config, HostConfig: hostConfig,
+    State: initialState(), RestartCount: 0, Task: null, LastStop: null,
+  };
+  const c = await d.containers.add(record);
+  await prepareOverlay({ lower: d.images.rootfs(image), upper: c.upperDir, work: c.workDir, merged: c.rootfsDir });
+  d.emit(c, 'create');
+  return { Id: id, Warnings: [] };
+}
+
+/** A parsed `-v SRC:DST[:ro|rw]` bind. */
+export interface Bind {
+  source: string;
+  destination: string;
+  readonly: boolean;
+}
+
+/** Parses a HostConfig.Binds entry; only host paths are supported (no named volumes). */
+export function parseBind(spec: string): Bind {
+  const parts = spec.split(':');
+  if (parts.length < 2 || parts.length > 3) throw new InvalidParameter(`invalid volume specification: '${spec}'`);
+  const [source, destination, mode = 'rw'] = parts as [string, string, string?];
+  if (!isAbsolute(source)) {
+    throw new InvalidParameter(`invalid volume specification: '${spec}': moorage supports host paths only, not named volumes`);
+  }
+  if (!isAbsolute(destination)) {
+    throw new InvalidParameter(`invalid volume specification: '${spec}': mount path must be absolute`);
+  }
+  const opts = mode.split(',');
+  if (opts.some((o) => !['ro', 'rw', 'z', 'Z', 'private', 'rprivate'].includes(o))) {
+    throw new InvalidParameter(`invalid mode: ${mode}`);
+  }
+  return { source, destination, readonly: opts.includes('ro') };
+}
+
+function validatePolicy(p: Partial<RestartPolicy> | undefined): RestartPolicy {
+  const name = (p?.Name ?? '') as RestartPolicy['Name'];
+  const max = p?.MaximumRetryCount ?? 0;
+  if (!POLICIES.includes(name)) throw new InvalidParameter(`invalid restart policy '${name}'`);
+  if (max < 0) throw new InvalidParameter('invalid restart policy: maximum retry count cannot be negative');
+  if (max > 0 && name !== 'on-failure') {
+    throw new InvalidParameter(`invalid restart policy: maximum retry count can only be used with 'on-failure'`);
+  }
+  return { Name: name, MaximumRetryCount: max };
+}
+
+function toList(v: string[] | string | null | undefined): string[] | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'string') return v === '' ? [] : [v];
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
+    throw new InvalidParameter('Cmd and Entrypoint must be lists of strings');
+  }
+  return v;
+}
+
+/** Container env over image env, by variable name. */
+function mergeEnv(image: string[], own: string[]): string[] {
+  const out = new Map<string, string>();
+  for (const e of [...image, ...own]) out.set(e.split('=')[0]!, e);
+  return [...out.values()];
+}
+
+function uniqueName(d: Daemon): string {
+  for (;;) {
+    const n = randomName();
+    if (!d.containers.hasName(`/${n}`)) return n;
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * What happens when a container's process tree exits (moby's `handleContainerExit`): the state
+ * becomes exited, `die` is published, the checkpoint is written, the task is torn down, and an
+ * AutoRemove container is removed.
+ * @module
+ */
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Container } from '../container/container.ts';
+import { unmountOverlay } from '../image/rootfs.ts';
+import type { ExitRecord } from '../runtime/exit-watcher.ts';
+import type { Daemon } from './daemon.ts';
+import { removeContainer } from './remove.ts';
+
+/** Handles one exit record from the watcher. Duplicate records are ignored. */
+export async function handleExit(d: Daemon, e: ExitRecord, opts: { emit?: boolean } = {}): Promise<void> {
+  const c = d.containers.find(e.id);
+  if (!c || c.id !== e.id) {
+    await d.exits.forget(e.id);
+    return;
+  }
+  const task = c.record.Task;
+  if (!task) return; // already handled: fs.watch reports a file more than once
+  c.record.Task = null;
+  const oom = await access(join(c.persistDir, 'oom')).then(() => true, () => false);
+  // Synchronous from here to the `die` event, so waiters (a stop) see die before they go on.
+  const duration = Math.max(0, Math.floor((e.at.getTime() - Date.parse(c.state.data.StartedAt)) / 1000));
+  c.state.data.OOMKilled = oom;
+  c.state.setStopped(e.code, e.at);
+  if (opts.emit !== false) {
+    if (oom) d.emit(c, 'oom');
+    d.emit(c, 'die', { exitCode: String(e.code), execDuration: String(duration) });
+  }
+  const saved = d.containers.checkpoint(c);
+  c.cleanup = teardown(d, c);
+  await saved;
+  if (c.hostConfig.AutoRemove && !c.restarting && !d.shuttingDown) {
+    await removeContainer(d, c, { force: true }).catch((err: Error) =>
+      d.log.error({ err, id: c.id }, 'auto-remove failed'));
+  }
+}
+
+/** Deletes the runtime's task and unmounts the rootfs; never throws. */
+export async function teardown(d: Daemon, c: Container): Promise<void> {
+  await d.tasks.delete(c.id).catch((err: Error) => d.log.warn({ err, id: c.id }, 'runtime delete failed'));
+  await unmountOverlay(c.rootfsDir).catch((err: Error) => d.log.warn({ err, id: c.id }, 'unmount failed'));
+  await d.exits.forget(c.id);
+}

@@ -1,0 +1,14 @@
+/**
+ * Docker-style generated container names (`adjective_surname`).
+ * @module
+ */
+const LEFT = ['admiring', 'bold', 'brave', 'calm', 'clever', 'eager', 'focused', 'gentle', 'happy',
+  'jolly', 'keen', 'lucid', 'modest', 'nifty', 'patient', 'quiet', 'serene', 'steady', 'tender', 'vivid'];
+const RIGHT = ['babbage', 'curie', 'dijkstra', 'euler', 'franklin', 'goldberg', 'hopper', 'kepler',
+  'lamarr', 'lovelace', 'meitner', 'noether', 'pascal', 'ritchie', 'shannon', 'thompson', 'turing', 'wozniak'];
+
+/** A random `adjective_surname` name with a numeric suffix to keep collisions rare. */
+export function randomName(): string {
+  const pick = (a: string[]) => a[Math.floor(Math.random() * a.length)];
+  return `${pick(LEFT)}_${pick(RIGHT)}${Math.floor(Math.random() * 100)}`;
+}

@@ -1,0 +1,37 @@
+/**
+ * `DELETE /containers/{id}`: kills a running container when forced, tears down its task and
+ * rootfs, deletes its files and publishes `destroy`.
+ * @module
+ */
+import type { Container } from '../container/container.ts';
+import { Conflict, SystemError, messageOf } from '../errors.ts';
+import { unmountOverlay } from '../image/rootfs.ts';
+import type { Daemon } from './daemon.ts';
+import { forceKill } from './kill.ts';
+
+/** Removes a container; `force` kills it first if it runs. */
+export async function removeContainer(d: Daemon, c: Container, opts: { force: boolean }): Promise<void> {
+  if (c.state.data.RemovalInProgress) {
+    throw new Conflict(`removal of container ${c.name} is already in progress`);
+  }
+  if (c.state.running && !opts.force) {
+    const what = c.state.data.Paused ? 'paused' : 'running';
+    throw new Conflict(`cannot remove container "${c.record.Name}": container is ${what}: stop the container before removing or force remove`);
+  }
+  c.state.data.RemovalInProgress = true;
+  try {
+    if (c.state.running) await forceKill(d, c);
+    await c.starting?.catch(() => {});
+    await c.cleanup;
+    await unmountOverlay(c.rootfsDir);
+    await d.tasks.delete(c.id, true).catch(() => {});
+    await d.containers.remove(c);
+  } catch (err) {
+    c.state.data.RemovalInProgress = false;
+    c.state.setRemovalError(messageOf(err));
+    await d.containers.checkpoint(c).catch(() => {});
+    throw new SystemError(`Could not kill running container ${c.id}, cannot remove - ${messageOf(err)}`);
+  }
+  d.emit(c, 'destroy');
+  c.state.setRemoved();
+}

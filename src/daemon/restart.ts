@@ -1,0 +1,29 @@
+/**
+ * `POST /containers/{id}/restart`: stop (as a manual restart, which skips AutoRemove), then
+ * start, then publish `restart`.
+ * @module
+ */
+import type { Container } from '../container/container.ts';
+import { SystemError, messageOf, NotFound } from '../errors.ts';
+import type { Daemon } from './daemon.ts';
+import { startContainer } from './start.ts';
+import { stopContainer, type StopOptions } from './stop.ts';
+
+/** Restarts a container; a stopped one is simply started. */
+export async function restartContainer(d: Daemon, c: Container, opts: StopOptions): Promise<void> {
+  try {
+    if (c.state.running) {
+      c.restarting = true;
+      try {
+        await stopContainer(d, c, opts);
+      } finally {
+        c.restarting = false;
+      }
+    }
+    await startContainer(d, c, { manual: true });
+  } catch (err) {
+    if (err instanceof NotFound) throw err;
+    throw new SystemError(`Cannot restart container ${c.name}: ${messageOf(err)}`);
+  }
+  d.emit(c, 'restart');
+}

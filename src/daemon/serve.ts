@@ -1,0 +1,41 @@
+/**
+ * `moorage daemon`: boots a daemon, serves the API, and shuts down on SIGINT/SIGTERM like
+ * dockerd (the API closes first; a fourth signal exits at once). Containers keep running under
+ * their monitors across a daemon restart.
+ * @module
+ */
+import { access, constants } from 'node:fs/promises';
+import { ApiServer } from '../api/server.ts';
+import type { DaemonConfig } from './config.ts';
+import { Daemon } from './daemon.ts';
+
+/** Runs a daemon until it is signalled. Resolves when it has shut down. */
+export async function serveDaemon(config: DaemonConfig): Promise<void> {
+  const daemon = new Daemon(config);
+  if (config.init && !(await access(config.initPath, constants.X_OK).then(() => true, () => false))) {
+    daemon.log.warn({ initPath: config.initPath }, 'init binary not found: containers run without an init (run scripts/setup.sh to build it)');
+    config.init = false;
+  }
+  await daemon.boot();
+  const api = new ApiServer(daemon);
+  await api.listen(config.host);
+  daemon.log.info({ host: config.host, dataRoot: config.dataRoot }, 'moorage daemon listening');
+
+  await new Promise<void>((resolve) => {
+    let signals = 0;
+    const onSignal = (sig: NodeJS.Signals) => {
+      signals++;
+      if (signals > 3) process.exit(128 + (sig === 'SIGINT' ? 2 : 15));
+      if (signals > 1) return;
+      daemon.log.info({ signal: sig }, 'shutting down');
+      void (async () => {
+        await api.close();
+        daemon.shuttingDown = true;
+        daemon.close();
+        resolve();
+      })();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}

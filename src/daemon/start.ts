@@ -1,0 +1,129 @@
+/**
+ * `POST /containers/{id}/start`: mounts the rootfs, builds the bundle, has conmon create the
+ * task, starts it, and records the running state. A second start while one is in progress waits
+ * for it; a start of a running container is a 304.
+ * @module
+ */
+import { mkdir } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Container } from '../container/container.ts';
+import { Conflict, InvalidParameter, MoorageError, NotModified, SystemError, messageOf } from '../errors.ts';
+import { mountOverlay, unmountOverlay } from '../image/rootfs.ts';
+import { resolveUser } from '../image/user.ts';
+import type { BindMount } from '../runtime/bundle.ts';
+import { CreateFailed } from '../runtime/conmon.ts';
+import { parseSignal, signalName, SIGTERM } from '../runtime/signals.ts';
+import { parseBind } from './create.ts';
+import type { Daemon } from './daemon.ts';
+import { removeContainer } from './remove.ts';
+
+/** Where the init binary appears inside containers. */
+export const INIT_DEST = '/sbin/moorage-init';
+/** The directory inside containers where moorage-init writes its report. */
+export const INIT_REPORT_DIR = '/run/moorage-init';
+
+/** Starts a container; `manual` (a user's start, not a policy restart) resets the manual-stop flag. */
+export async function startContainer(d: Daemon, c: Container, opts: { manual?: boolean } = {}): Promise<void> {
+  if (c.starting) {
+    await c.starting.catch(() => {});
+    if (c.state.running) throw new NotModified('container already started');
+  }
+  if (c.state.running) throw new NotModified('container already started');
+  if (c.state.data.RemovalInProgress || c.state.data.Dead) {
+    throw new Conflict(`cannot start container ${c.id}: container is marked for removal and cannot be started`);
+  }
+  c.starting = run(d, c, opts.manual ?? true);
+  try {
+    await c.starting;
+  } finally {
+    c.starting = null;
+  }
+}
+
+async function run(d: Daemon, c: Container, manual: boolean): Promise<void> {
+  await c.cleanup;
+  const image = d.images.find(c.record.Image);
+  if (!image) throw new Conflict(`cannot start container ${c.name}: its image ${c.record.Image} is gone`);
+  try {
+    await mountOverlay({ lower: d.images.rootfs(image), upper: c.upperDir, work: c.workDir, merged: c.rootfsDir });
+    const user = await resolveUser(c.rootfsDir, c.config.User);
+    const { args, binds } = await processArgs(d, c);
+    const env = c.config.Env.some((e) => e.startsWith('HOME=')) ? c.config.Env : [...c.config.Env, `HOME=${user.home}`];
+    const task = await d.tasks.create({
+      id: c.id, hostname: c.config.Hostname, rootfs: c.rootfsDir, args, env, cwd: c.config.WorkingDir || '/',
+      uid: user.uid, gid: user.gid, additionalGids: user.additionalGids, binds,
+      hostNetwork: c.hostConfig.NetworkMode === 'host',
+    }, c.name, { bundleDir: c.bundleDir, pidFile: c.pidFile, persistDir: c.persistDir, logPath: c.logPath, exitDir: d.exits.dir });
+    c.record.Task = { pid: task.pid, startTime: task.startTime, monitorPid: task.monitorPid, runtime: d.tasks.runtime.name };
+    await d.tasks.start(task);
+    c.state.setRunning(task.pid);
+    if (manual) {
+      c.state.data.HasBeenManuallyStopped = false;
+      c.record.RestartCount = 0;
+    }
+    await d.containers.checkpoint(c);
+    d.emit(c, 'start');
+  } catch (err) {
+    await failStart(d, c, err);
+  }
+}
+
+/** The command line, with the init in front when the container uses one, and its mounts. */
+async function processArgs(d: Daemon, c: Container): Promise<{ args: string[]; binds: BindMount[] }> {
+  const argv = [c.record.Path, ...c.record.Args];
+  const binds: BindMount[] = [];
+  for (const spec of c.hostConfig.Binds ?? []) {
+    const b = parseBind(spec);
+    await mkdir(b.source, { recursive: true });
+    binds.push(b);
+  }
+  if (!usesInit(d, c)) return { args: argv, binds };
+  binds.push({ source: d.config.initPath, destination: INIT_DEST, readonly: true });
+  if (!basename(d.config.initPath).startsWith('moorage-init')) {
+    return { args: [INIT_DEST, '--', ...argv], binds }; // another init (tini): its own flags only
+  }
+  const reportDir = `${c.dir}/init`;
+  await mkdir(reportDir, { recursive: true });
+  binds.push({ source: reportDir, destination: INIT_REPORT_DIR, readonly: false });
+  const stop = signalName(stopSignalOf(c));
+  return { args: [INIT_DEST, '--stop-signal', stop, '--report', `${INIT_REPORT_DIR}/report`, '--', ...argv], binds };
+}
+
+/** Whether this container runs with an init: its own choice, else the daemon's default. */
+export function usesInit(d: Daemon, c: Container): boolean {
+  return c.hostConfig.Init ?? d.config.init;
+}
+
+/** The container's configured stop signal, SIGTERM when unset or invalid. */
+export function stopSignalOf(c: Container): number {
+  try {
+    const n = c.config.StopSignal ? parseSignal(c.config.StopSignal) : SIGTERM;
+    return n > 0 ? n : SIGTERM;
+  } catch {
+    return SIGTERM;
+  }
+}
+
+/**
+ * Records a failed start the way moby does: exit code 127 for a missing executable, 126 for a
+ * permission problem (both the user's error: 400), 128 otherwise (500); tears down what was made.
+ */
+async function failStart(d: Daemon, c: Container, err: unknown): Promise<never> {
+  const msg = messageOf(err);
+  c.record.Task = null;
+  await d.tasks.delete(c.id, true).catch(() => {});
+  await unmountOverlay(c.rootfsDir).catch(() => {});
+  await d.exits.forget(c.id);
+  let code = 128;
+  let typed: MoorageError = err instanceof MoorageError && !(err instanceof CreateFailed) ? err : new SystemError(msg);
+  if (/executable file not found|no such file or directory/i.test(msg)) code = 127;
+  else if (/permission denied/i.test(msg)) code = 126;
+  if (code !== 128) typed = new InvalidParameter(msg);
+  c.state.setStartFailed(code, msg);
+  await d.containers.checkpoint(c);
+  if (c.hostConfig.AutoRemove) {
+    // moby removes an AutoRemove container whose start failed; `docker run --rm` waits for it.
+    void removeContainer(d, c, { force: true }).catch(() => {});
+  }
+  throw typed;
+}

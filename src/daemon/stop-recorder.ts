@@ -1,0 +1,155 @@
+/**
+ * Records a stop as it happens and turns it into a {@link StopReport}: which processes were alive
+ * when it began, what they were sent, and how each ended — from the exit code of PID 1, the
+ * init's reap records, a snapshot at the deadline, and a light liveness sampler that runs only
+ * while the stop is in progress (the kernel gives no exit events for processes that are not our
+ * children, and the sampler is what tells a process that ended on its own from one the kernel
+ * killed when PID 1 exited).
+ * @module
+ */
+import { readFile } from 'node:fs/promises';
+import type { Container } from '../container/container.ts';
+import type { ProcessReport, StopReport } from '../container/stop-report.ts';
+import { isSameProcess, namespacePid, readCmdline, readStat } from '../runtime/procs.ts';
+import { signalName } from '../runtime/signals.ts';
+import type { SignalScope, TaskHandle } from '../runtime/task.ts';
+import type { Daemon } from './daemon.ts';
+
+const SAMPLE_MS = 20;
+
+interface Tracked {
+  pid: number;
+  nsPid: number | null;
+  startTime: number;
+  command: string;
+  /** When the sampler first saw it gone (ms since epoch). */
+  goneAt?: number;
+  aliveAtDeadline?: boolean;
+}
+
+/** One reap record from moorage-init's report file. */
+export interface InitReap {
+  at: number;
+  nsPid: number;
+  how: 'exited' | 'signaled';
+  value: number;
+  main: boolean;
+}
+
+/** Parses moorage-init's report lines (`<ns> reaped <pid> exited <code>` and friends). */
+export function parseInitReport(text: string): InitReap[] {
+  const out: InitReap[] = [];
+  for (const line of text.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 5 || (f[1] !== 'reaped' && f[1] !== 'main')) continue;
+    if (f[3] !== 'exited' && f[3] !== 'signaled') continue;
+    out.push({ at: Number(BigInt(f[0]!) / 1_000_000n), nsPid: Number(f[2]), how: f[3], value: Number(f[4]), main: f[1] === 'main' });
+  }
+  return out;
+}
+
+/** What the stop does, as far as the report is concerned. */
+export interface StopPlan {
+  signal: string;
+  timeout: number;
+  target: SignalScope;
+  /** moorage-init will deliver the signal to every process itself. */
+  drain: boolean;
+}
+
+/** Watches one stop. */
+export class StopRecorder {
+  readonly #c: Container;
+  readonly #task: TaskHandle;
+  readonly #plan: StopPlan;
+  readonly #procs: Tracked[];
+  readonly #startedAt = new Date();
+  #timer: NodeJS.Timeout | null = null;
+  #escalated = false;
+
+  private constructor(c: Container, task: TaskHandle, plan: StopPlan, procs: Tracked[]) {
+    this.#c = c;
+    this.#task = task;
+    this.#plan = plan;
+    this.#procs = procs;
+    this.#timer = setInterval(() => void this.#sample(), SAMPLE_MS);
+    this.#timer.unref();
+  }
+
+  /** Snapshots the container's processes as the stop begins. */
+  static async begin(d: Daemon, c: Container, task: TaskHandle, plan: StopPlan): Promise<StopRecorder> {
+    const pids = await d.tasks.pids(task);
+    if (!pids.includes(task.pid)) pids.unshift(task.pid);
+    const procs = (await Promise.all(pids.map(async (pid): Promise<Tracked | null> => {
+      const [st, nsPid, command] = await Promise.all([readStat(pid), namespacePid(pid), readCmdline(pid)]);
+      return st ? { pid, nsPid, startTime: st.startTime, command: command || st.comm } : null;
+    }))).filter((p): p is Tracked => p !== null);
+    procs.sort((a, b) => (a.pid === task.pid ? -1 : b.pid === task.pid ? 1 : a.pid - b.pid));
+    return new StopRecorder(c, task, plan, procs);
+  }
+
+  /** The timeout ran out: whoever is alive now is about to be SIGKILLed. */
+  async deadline(): Promise<void> {
+    this.#escalated = true;
+    await Promise.all(this.#procs.map(async (p) => {
+      p.aliveAtDeadline = p.goneAt === undefined && (await isSameProcess(p.pid, p.startTime));
+    }));
+  }
+
+  /** Ends the sampler (the container has exited or the stop failed). */
+  stopSampling(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+  }
+
+  /** Builds the report once the container has exited. */
+  async finish(): Promise<StopReport> {
+    const state = this.#c.state.data;
+    const exitAt = Date.parse(state.FinishedAt);
+    const reaps = parseInitReport(await readFile(this.#c.initReportPath, 'utf8').catch(() => ''))
+      .filter((r) => r.at >= this.#startedAt.getTime() - 1000);
+    const mainReap = reaps.find((r) => r.main);
+    const processes = this.#procs.map((p): ProcessReport => {
+      const isPid1 = p.pid === this.#task.pid;
+      const signalled = isPid1 || this.#plan.target === 'all' || this.#plan.drain
+        || (mainReap !== undefined && p.nsPid === mainReap.nsPid);
+      const base: ProcessReport = { pid: p.pid, nsPid: p.nsPid, command: p.command, signal: signalled ? this.#plan.signal : null, end: 'unknown' };
+      if (p.aliveAtDeadline) return { ...base, end: 'killed-at-deadline', killSignal: 'SIGKILL', endedAt: new Date(exitAt).toISOString() };
+      if (isPid1) return { ...base, ...ending(state.ExitCode), endedAt: state.FinishedAt };
+      const reap = reaps.find((r) => r.nsPid === p.nsPid);
+      if (reap) {
+        return { ...base, ...ending(reap.how === 'exited' ? reap.value : 128 + reap.value), endedAt: new Date(reap.at).toISOString() };
+      }
+      if (p.goneAt !== undefined && p.goneAt < exitAt) return { ...base, end: 'exited', endedAt: new Date(p.goneAt).toISOString() };
+      if (!this.#plan.drain) return { ...base, end: 'killed-by-kernel', killSignal: 'SIGKILL', endedAt: state.FinishedAt };
+      return base;
+    });
+    return {
+      signal: this.#plan.signal, timeout: this.#plan.timeout, scope: this.#plan.target === 'all' || this.#plan.drain ? 'all' : 'init',
+      startedAt: this.#startedAt.toISOString(), finishedAt: new Date().toISOString(), escalated: this.#escalated,
+      exitCode: state.ExitCode, processes,
+    };
+  }
+
+  /** The report in a few `stop` event attributes. */
+  summary(r: StopReport): Record<string, string> {
+    const count = (e: ProcessReport['end']) => String(r.processes.filter((p) => p.end === e).length);
+    return {
+      signal: r.signal, processes: String(r.processes.length), exited: count('exited'), signaled: count('signaled'),
+      killedAtDeadline: count('killed-at-deadline'), killedByKernel: count('killed-by-kernel'), escalated: String(r.escalated),
+    };
+  }
+
+  async #sample(): Promise<void> {
+    const now = Date.now();
+    await Promise.all(this.#procs.map(async (p) => {
+      if (p.goneAt === undefined && !(await isSameProcess(p.pid, p.startTime))) p.goneAt = now;
+    }));
+  }
+}
+
+/** `exited` with a code, or `signaled` for 128+N codes. */
+function ending(code: number): Pick<ProcessReport, 'end' | 'exitCode' | 'killSignal'> {
+  if (code > 128 && code <= 128 + 64) return { end: 'signaled', exitCode: code, killSignal: signalName(code - 128) };
+  return { end: 'exited', exitCode: code };
+}

@@ -1,0 +1,91 @@
+/**
+ * `POST /containers/{id}/stop` (moby's `daemon/stop.go`, made graceful): send the stop signal,
+ * wait up to the timeout without holding anything, then SIGKILL every process; record a stop
+ * report; publish `stop`. The stop finishes even if the client hangs up.
+ * @module
+ */
+import type { Container } from '../container/container.ts';
+import { NotModified, SystemError, messageOf } from '../errors.ts';
+import { parseSignal, signalName } from '../runtime/signals.ts';
+import type { SignalScope } from '../runtime/task.ts';
+import type { Daemon } from './daemon.ts';
+import { forceKill, killWithSignal, taskOf } from './kill.ts';
+import { stopSignalOf, usesInit } from './start.ts';
+import { StopRecorder } from './stop-recorder.ts';
+import { waitStopped } from './wait.ts';
+
+/** When the stop signal could not be delivered, the wait is cut to this (moby: 2 s). */
+const UNDELIVERED_WAIT_MS = 2_000;
+/** Label that picks Docker's behaviour per container: `init` signals PID 1 only. */
+export const STOP_SCOPE_LABEL = 'moorage.stop-scope';
+
+/** What the request asked for; unset fields fall back to the container, then the daemon. */
+export interface StopOptions {
+  timeout?: number;
+  signal?: string;
+}
+
+/** The stop signal and timeout in force for one stop. */
+export function resolveStop(d: Daemon, c: Container, opts: StopOptions): { signal: number; timeout: number } {
+  const signal = opts.signal ? parseSignal(opts.signal) : stopSignalOf(c);
+  const timeout = opts.timeout ?? c.config.StopTimeout ?? d.config.defaultStopTimeout;
+  return { signal, timeout };
+}
+
+/** `init` when the stop signal should reach PID 1 only (Docker's way), else `all`. */
+export function stopScopeOf(d: Daemon, c: Container): 'all' | 'init' {
+  const label = c.config.Labels[STOP_SCOPE_LABEL];
+  if (label === 'init' || label === 'all') return label;
+  return d.config.stopScope;
+}
+
+/**
+ * Where the stop signal goes: with an init, to PID 1 (the init drains the namespace, or behaves
+ * like tini in the `init` scope); without, to every process of the cgroup unless the scope is
+ * `init`.
+ */
+function signalTarget(d: Daemon, c: Container): SignalScope {
+  return usesInit(d, c) || stopScopeOf(d, c) === 'init' ? 'pid1' : 'all';
+}
+
+/** Stops a container. 304 when it is not running; 500 when the stop fails. */
+export async function stopContainer(d: Daemon, c: Container, opts: StopOptions): Promise<void> {
+  if (!c.state.running) throw new NotModified('container already stopped');
+  let signal: number, timeout: number;
+  try {
+    ({ signal, timeout } = resolveStop(d, c, opts));
+  } catch (err) {
+    throw new SystemError(`cannot stop container: ${c.name}: ${messageOf(err)}`);
+  }
+  const task = taskOf(d, c);
+  const target = signalTarget(d, c);
+  const recorder = task ? await StopRecorder.begin(d, c, task, {
+    signal: signalName(signal), timeout, target, drain: usesInit(d, c) && stopScopeOf(d, c) === 'all',
+  }) : null;
+  try {
+    const delivered = await killWithSignal(d, c, signal, timeout === 0 ? 'pid1' : target);
+    const waitMs = !delivered && timeout !== 0 ? Math.min(UNDELIVERED_WAIT_MS, timeout < 0 ? Infinity : timeout * 1000)
+      : timeout < 0 ? -1 : timeout * 1000;
+    if (!(await waitStopped(c, waitMs))) {
+      d.log.info({ id: c.id }, `failed to exit within ${timeout} seconds of signal ${signal} - using the force`);
+      await recorder?.deadline();
+      try {
+        await forceKill(d, c);
+      } catch (err) {
+        if (!(await waitStopped(c, 2_000))) {
+          throw new SystemError(`cannot stop container: ${c.name}: ${messageOf(err)}`);
+        }
+      }
+    }
+  } finally {
+    recorder?.stopSampling();
+  }
+  if (recorder) {
+    const report = await recorder.finish();
+    c.record.LastStop = report;
+    await d.containers.checkpoint(c);
+    d.emit(c, 'stop', recorder.summary(report));
+  } else {
+    d.emit(c, 'stop');
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * A container's root filesystem: an overlay mount with the image's layer below and the
+ * container's writable layer above.
+ * @module
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { SystemError } from '../errors.ts';
+
+const run = promisify(execFile);
+const MOUNT_TIMEOUT_MS = 30_000;
+
+/** The directories of one overlay. */
+export interface OverlayDirs {
+  lower: string;
+  upper: string;
+  work: string;
+  merged: string;
+}
+
+/** Creates the writable layer's directories (at container create). */
+export async function prepareOverlay(d: OverlayDirs): Promise<void> {
+  await Promise.all([d.upper, d.work, d.merged].map((p) => mkdir(p, { recursive: true })));
+}
+
+/** Mounts the overlay unless it is mounted already. */
+export async function mountOverlay(d: OverlayDirs): Promise<void> {
+  if (await isMounted(d.merged)) return;
+  try {
+    await run('mount', ['-t', 'overlay', 'overlay', '-o',
+      `lowerdir=${d.lower},upperdir=${d.upper},workdir=${d.work}`, d.merged], { timeout: MOUNT_TIMEOUT_MS });
+  } catch (err) {
+    throw new SystemError(`mounting the container's rootfs failed: ${(err as { stderr?: string }).stderr?.trim() || (err as Error).message}`);
+  }
+}
+
+/** Unmounts the overlay if it is mounted (lazily if busy, so removal never hangs on it). */
+export async function unmountOverlay(merged: string): Promise<void> {
+  if (!(await isMounted(merged))) return;
+  try {
+    await run('umount', [merged], { timeout: MOUNT_TIMEOUT_MS });
+  } catch {
+    await run('umount', ['-l', merged], { timeout: MOUNT_TIMEOUT_MS }).catch(() => {});
+  }
+}
+
+/** True when `path` is a mount point in our namespace. */
+export async function isMounted(path: string): Promise<boolean> {
+  const mounts = await readFile('/proc/self/mounts', 'utf8');
+  const escaped = path.replace(/ /g, '\\040');
+  return mounts.split('\n').some((l) => l.split(' ')[1] === escaped);
+}

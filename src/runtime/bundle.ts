@@ -1,0 +1,85 @@
+/**
+ * The OCI runtime spec (`config.json`) for one container, built from what the daemon resolved:
+ * the process, its rootfs, mounts and namespaces, with Docker's defaults.
+ * @module
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** Docker's default capability set. */
+export const DEFAULT_CAPS = ['CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FSETID', 'CAP_FOWNER', 'CAP_MKNOD',
+  'CAP_NET_RAW', 'CAP_SETGID', 'CAP_SETUID', 'CAP_SETFCAP', 'CAP_SETPCAP', 'CAP_NET_BIND_SERVICE',
+  'CAP_SYS_CHROOT', 'CAP_KILL', 'CAP_AUDIT_WRITE'];
+
+/** A bind mount from the host. */
+export interface BindMount {
+  source: string;
+  destination: string;
+  readonly: boolean;
+}
+
+/** Everything the spec needs, already resolved by the daemon. */
+export interface BundleSpec {
+  id: string;
+  hostname: string;
+  rootfs: string;
+  args: string[];
+  env: string[];
+  cwd: string;
+  uid: number;
+  gid: number;
+  additionalGids: number[];
+  binds: BindMount[];
+  /** The cgroup path, cgroupfs style (`/moorage/<id>`). */
+  cgroupsPath: string;
+  /** Share the host's network namespace (`--network host`). */
+  hostNetwork: boolean;
+}
+
+/** Builds the OCI spec object. */
+export function buildSpec(b: BundleSpec): Record<string, unknown> {
+  const namespaces = ['pid', 'ipc', 'uts', 'mount', ...(b.hostNetwork ? [] : ['network'])]
+    .map((type) => ({ type }));
+  const mounts: Record<string, unknown>[] = [
+    { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
+    { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
+    { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'] },
+    { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=65536k'] },
+    { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
+    { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
+    { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'relatime', 'ro'] },
+    ...b.binds.map((m) => ({
+      destination: m.destination, type: 'bind', source: m.source,
+      options: ['rbind', m.readonly ? 'ro' : 'rw', 'rprivate'],
+    })),
+  ];
+  const caps = DEFAULT_CAPS;
+  return {
+    ociVersion: '1.0.2',
+    process: {
+      terminal: false,
+      user: { uid: b.uid, gid: b.gid, additionalGids: b.additionalGids },
+      args: b.args,
+      env: b.env,
+      cwd: b.cwd || '/',
+      capabilities: { bounding: caps, effective: caps, permitted: caps },
+      noNewPrivileges: false,
+    },
+    root: { path: b.rootfs, readonly: false },
+    hostname: b.hostname,
+    mounts,
+    linux: {
+      cgroupsPath: b.cgroupsPath,
+      resources: { devices: [{ allow: false, access: 'rwm' }] },
+      namespaces,
+      maskedPaths: ['/proc/acpi', '/proc/asound', '/proc/kcore', '/proc/keys', '/proc/latency_stats',
+        '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/sys/firmware', '/proc/scsi'],
+      readonlyPaths: ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'],
+    },
+  };
+}
+
+/** Writes `config.json` into the bundle directory. */
+export async function writeBundle(bundleDir: string, b: BundleSpec): Promise<void> {
+  await writeFile(join(bundleDir, 'config.json'), JSON.stringify(buildSpec(b)));
+}

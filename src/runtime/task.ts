@@ -1,0 +1,118 @@
+/**
+ * A task: one run of a container's process tree on the OCI runtime under conmon. The daemon
+ * creates, starts, signals, pauses and deletes tasks here; exits come back through the
+ * {@link ExitWatcher}.
+ * @module
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SystemError } from '../errors.ts';
+import { writeBundle, type BundleSpec } from './bundle.ts';
+import { launchConmon } from './conmon.ts';
+import type { OciRuntime } from './oci-runtime.ts';
+import { cgroupPids, readStat, signalProcess } from './procs.ts';
+import { SIGKILL } from './signals.ts';
+
+/** Where the task's files go. */
+export interface TaskPaths {
+  bundleDir: string;
+  pidFile: string;
+  persistDir: string;
+  logPath: string;
+  exitDir: string;
+}
+
+/** A live task: enough to signal its processes without asking the runtime. */
+export interface TaskHandle {
+  id: string;
+  pid: number;
+  startTime: number;
+  monitorPid: number;
+  cgroupsPath: string;
+}
+
+/** Which processes a signal goes to. */
+export type SignalScope = 'pid1' | 'all';
+
+/** Tasks on one runtime, one cgroup hierarchy and one exit dir. */
+export class TaskRunner {
+  readonly runtime: OciRuntime;
+  readonly cgroupRoot: string;
+  readonly cgroupParent: string;
+
+  constructor(runtime: OciRuntime, cgroupRoot: string, cgroupParent: string) {
+    this.runtime = runtime;
+    this.cgroupRoot = cgroupRoot;
+    this.cgroupParent = cgroupParent;
+  }
+
+  /** The cgroupfs path of a container's cgroup. */
+  cgroupsPath(id: string): string {
+    return `/${this.cgroupParent}/${id}`;
+  }
+
+  /** Writes the bundle and has conmon create the task; the process waits for {@link start}. */
+  async create(spec: Omit<BundleSpec, 'cgroupsPath'>, name: string, paths: TaskPaths): Promise<TaskHandle> {
+    const cgroupsPath = this.cgroupsPath(spec.id);
+    await Promise.all([mkdir(paths.bundleDir, { recursive: true }), mkdir(paths.persistDir, { recursive: true })]);
+    await Promise.all([rm(join(paths.persistDir, 'exit'), { force: true }), rm(join(paths.persistDir, 'oom'), { force: true })]);
+    await writeBundle(paths.bundleDir, { ...spec, cgroupsPath });
+    const created = await launchConmon({
+      id: spec.id, name, runtimePath: this.runtime.createPath, runtimeArgs: this.runtime.globalArgs,
+      bundleDir: paths.bundleDir, pidFile: paths.pidFile, conmonPidFile: join(paths.persistDir, 'conmon.pid'),
+      exitDir: paths.exitDir, persistDir: paths.persistDir, logPath: paths.logPath,
+    });
+    const st = await readStat(created.pid);
+    if (!st) throw new SystemError(`the container's process ${created.pid} vanished after create`);
+    return { id: spec.id, pid: created.pid, startTime: st.startTime, monitorPid: created.monitorPid, cgroupsPath };
+  }
+
+  /** Lets the created process exec the container's command. */
+  async start(t: TaskHandle): Promise<void> {
+    await this.runtime.start(t.id);
+  }
+
+  /**
+   * Sends a signal. `pid1` goes straight to the container's PID 1 by pid (no runtime call on the
+   * stop path), after checking it is still that process; `all` goes to every process of the
+   * container's cgroup. Returns how many processes were signalled.
+   */
+  async signal(t: TaskHandle, signal: number, scope: SignalScope): Promise<number> {
+    if (scope === 'pid1') return (await signalProcess(t.pid, t.startTime, signal)) ? 1 : 0;
+    let sent = 0;
+    const pids = await this.pids(t);
+    for (const pid of pids) {
+      try {
+        process.kill(pid, signal);
+        sent++;
+      } catch { /* exited meanwhile */ }
+    }
+    if (!pids.includes(t.pid) && (await signalProcess(t.pid, t.startTime, signal))) sent++;
+    return sent;
+  }
+
+  /** Every host pid of the container's cgroup. */
+  pids(t: TaskHandle): Promise<number[]> {
+    return cgroupPids(this.cgroupRoot, t.cgroupsPath);
+  }
+
+  /** SIGKILL to every process of the container. */
+  kill(t: TaskHandle): Promise<number> {
+    return this.signal(t, SIGKILL, 'all');
+  }
+
+  /** Freezes the task. */
+  pause(t: TaskHandle): Promise<string> { return this.runtime.pause(t.id); }
+
+  /** Thaws the task. */
+  resume(t: TaskHandle): Promise<string> { return this.runtime.resume(t.id); }
+
+  /** Deletes the runtime's record of an exited task (and its cgroup); forced kills a live one. */
+  async delete(id: string, force = false): Promise<void> {
+    await this.runtime.delete(id, force).catch(async (err: Error) => {
+      if (/does not exist|not exist|no such/i.test(err.message)) return;
+      if (!force) await this.runtime.delete(id, true);
+      else throw err;
+    });
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * Test harness: starts a real moorage daemon on its own socket and roots, and drives it with
+ * the real docker CLI. Every daemon started here is torn down with its containers, even when
+ * the test fails (call `stop` from `after`).
+ * @module
+ */
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../../bin/moorage.mjs', import.meta.url));
+
+/** A running test daemon. */
+export interface TestDaemon {
+  /** Path of the daemon's unix socket. */
+  socket: string;
+  /** `unix://` address for DOCKER_HOST. */
+  host: string;
+  dataRoot: string;
+  execRoot: string;
+  /** Output the daemon wrote so far (for failure messages). */
+  output(): string;
+  /** Runs the docker CLI against this daemon. Never rejects: look at `code`. */
+  docker(args: string[], opts?: { timeoutMs?: number; input?: string }): Promise<CliResult>;
+  /** Runs the moorage CLI against this daemon. Never rejects: look at `code`. */
+  moorage(args: string[], opts?: { timeoutMs?: number; input?: string }): Promise<CliResult>;
+  /** Removes every container, stops the daemon and deletes its roots. */
+  stop(): Promise<void>;
+}
+
+/** What a CLI run printed and returned. */
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Options for {@link startDaemon}. */
+export interface StartOptions {
+  /** Extra daemon flags. */
+  args?: string[];
+  /** Reuse these roots (to test a restart); otherwise fresh temporary ones. */
+  dataRoot?: string;
+  execRoot?: string;
+}
+
+/** Starts a daemon with fresh roots under the temporary directory and waits until it answers. */
+export async function startDaemon(opts: StartOptions = {}): Promise<TestDaemon> {
+  const base = await mkdtemp(join(tmpdir(), 'moorage-test-'));
+  const dataRoot = opts.dataRoot ?? join(base, 'data');
+  const execRoot = opts.execRoot ?? join(base, 'exec');
+  const socket = join(base, 'moorage.sock');
+  const host = `unix://${socket}`;
+  const child = spawn(process.execPath, [BIN, 'daemon', '-H', host, '--data-root', dataRoot,
+    '--exec-root', execRoot, ...(opts.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => { out += d; });
+  child.stderr!.on('data', (d) => { out += d; });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  try {
+    await waitForPing(socket, child, 20_000);
+  } catch (err) {
+    child.kill('SIGKILL');
+    await exited;
+    throw new Error(`daemon did not start: ${(err as Error).message}\n${out}`);
+  }
+  const env = { ...process.env, DOCKER_HOST: host, MOORAGE_HOST: host };
+  const run = (cmd: string, args: string[], o: { timeoutMs?: number; input?: string } = {}) =>
+    runCli(cmd, args, env, o.timeoutMs ?? 60_000, o.input);
+  const daemon: TestDaemon = {
+    socket, host, dataRoot, execRoot,
+    output: () => out,
+    docker: (args, o) => run('docker', args, o),
+    moorage: (args, o) => run(process.execPath, [BIN, ...args], o),
+    async stop() {
+      if (child.exitCode === null) {
+        const ids = (await daemon.docker(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
+        if (ids.length) await daemon.docker(['rm', '-f', ...ids]);
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      if (!opts.dataRoot) await rm(base, { recursive: true, force: true });
+    },
+  };
+  return daemon;
+}
+
+function runCli(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeout: number,
+  input?: string): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const p = execFile(cmd, args, { env, timeout, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number'
+        ? (err as { code: number }).code : 255) : 0;
+      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+    });
+    if (input !== undefined) p.stdin!.end(input); else p.stdin!.end();
+  });
+}
+
+async function waitForPing(socket: string, child: ChildProcess, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`daemon exited with ${child.exitCode}`);
+    if (await ping(socket)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('timed out waiting for /_ping');
+}
+
+function ping(socket: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = request({ socketPath: socket, path: '/_ping', method: 'GET' }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('error', () => resolve(false));
+    req.end();
+  });
+}
