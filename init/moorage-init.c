@@ -399,10 +399,9 @@ int main(int argc, char **argv)
 	if (!stop_sig)
 		stop_sig = SIGTERM;
 
-	if (report_path && (report_fd = open(report_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644)) < 0) {
-		logmsg(L_FATAL, "Cannot open report file %s: %s", report_path, strerror(errno));
-		return 1;
-	}
+	/* The report is an aid for the engine; losing it must not stop the container. */
+	if (report_path && (report_fd = open(report_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644)) < 0)
+		logmsg(L_WARN, "Cannot open report file %s: %s", report_path, strerror(errno));
 
 	/* Everything is collected by sigtimedwait except the synchronous signals,
 	 * which must keep their default action so a real fault in the init is not

@@ -116,6 +116,8 @@ export class Container {
   get workDir(): string { return join(this.dir, 'work'); }
   /** The container's PID 1 pid file, written by the runtime. */
   get pidFile(): string { return join(this.dir, 'pidfile'); }
+  /** The host directory bind-mounted into the container for moorage-init's report. */
+  get initDir(): string { return join(this.dir, 'init'); }
   /** Where moorage-init appends its reap records. */
-  get initReportPath(): string { return join(this.dir, 'init-report'); }
+  get initReportPath(): string { return join(this.dir, 'init', 'report'); }
 }

@@ -7,7 +7,8 @@ import type { Container } from '../container/container.ts';
 import { SystemError, messageOf, NotFound } from '../errors.ts';
 import type { Daemon } from './daemon.ts';
 import { startContainer } from './start.ts';
-import { stopContainer, type StopOptions } from './stop.ts';
+import { stopContainer } from './stop.ts';
+import type { StopOptions } from './stop-policy.ts';
 
 /** Restarts a container; a stopped one is simply started. */
 export async function restartContainer(d: Daemon, c: Container, opts: StopOptions): Promise<void> {

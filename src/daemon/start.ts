@@ -4,7 +4,7 @@
  * for it; a start of a running container is a 304.
  * @module
  */
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Container } from '../container/container.ts';
 import { Conflict, InvalidParameter, MoorageError, NotModified, SystemError, messageOf } from '../errors.ts';
@@ -12,10 +12,11 @@ import { mountOverlay, unmountOverlay } from '../image/rootfs.ts';
 import { resolveUser } from '../image/user.ts';
 import type { BindMount } from '../runtime/bundle.ts';
 import { CreateFailed } from '../runtime/conmon.ts';
-import { parseSignal, signalName, SIGTERM } from '../runtime/signals.ts';
+import { signalName } from '../runtime/signals.ts';
 import { parseBind } from './create.ts';
 import type { Daemon } from './daemon.ts';
 import { removeContainer } from './remove.ts';
+import { stopScopeOf, stopSignalOf, usesInit } from './stop-policy.ts';
 
 /** Where the init binary appears inside containers. */
 export const INIT_DEST = '/sbin/moorage-init';
@@ -82,26 +83,15 @@ async function processArgs(d: Daemon, c: Container): Promise<{ args: string[]; b
   if (!basename(d.config.initPath).startsWith('moorage-init')) {
     return { args: [INIT_DEST, '--', ...argv], binds }; // another init (tini): its own flags only
   }
-  const reportDir = `${c.dir}/init`;
-  await mkdir(reportDir, { recursive: true });
-  binds.push({ source: reportDir, destination: INIT_REPORT_DIR, readonly: false });
-  const stop = signalName(stopSignalOf(c));
-  return { args: [INIT_DEST, '--stop-signal', stop, '--report', `${INIT_REPORT_DIR}/report`, '--', ...argv], binds };
-}
-
-/** Whether this container runs with an init: its own choice, else the daemon's default. */
-export function usesInit(d: Daemon, c: Container): boolean {
-  return c.hostConfig.Init ?? d.config.init;
-}
-
-/** The container's configured stop signal, SIGTERM when unset or invalid. */
-export function stopSignalOf(c: Container): number {
-  try {
-    const n = c.config.StopSignal ? parseSignal(c.config.StopSignal) : SIGTERM;
-    return n > 0 ? n : SIGTERM;
-  } catch {
-    return SIGTERM;
-  }
+  await mkdir(c.initDir, { recursive: true });
+  await writeFile(c.initReportPath, ''); // each run's report starts empty
+  // The init runs as the container's user, so it must be able to append whoever that is.
+  await chmod(c.initDir, 0o777);
+  await chmod(c.initReportPath, 0o666);
+  binds.push({ source: c.initDir, destination: INIT_REPORT_DIR, readonly: false });
+  const flags = ['--stop-signal', signalName(stopSignalOf(c)), '--report', `${INIT_REPORT_DIR}/report`];
+  if (stopScopeOf(d, c) === 'init') flags.push('--no-drain'); // Docker's scope: behave as tini
+  return { args: [INIT_DEST, ...flags, '--', ...argv], binds };
 }
 
 /**

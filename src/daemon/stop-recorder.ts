@@ -55,6 +55,8 @@ export interface StopPlan {
   target: SignalScope;
   /** moorage-init will deliver the signal to every process itself. */
   drain: boolean;
+  /** PID 1 is an init, whose exit code is its main process's. */
+  init: boolean;
 }
 
 /** Watches one stop. */
@@ -115,7 +117,10 @@ export class StopRecorder {
         || (mainReap !== undefined && p.nsPid === mainReap.nsPid);
       const base: ProcessReport = { pid: p.pid, nsPid: p.nsPid, command: p.command, signal: signalled ? this.#plan.signal : null, end: 'unknown' };
       if (p.aliveAtDeadline) return { ...base, end: 'killed-at-deadline', killSignal: 'SIGKILL', endedAt: new Date(exitAt).toISOString() };
-      if (isPid1) return { ...base, ...ending(state.ExitCode), endedAt: state.FinishedAt };
+      if (isPid1) {
+        const end = this.#plan.init ? { end: 'exited' as const, exitCode: state.ExitCode } : ending(state.ExitCode);
+        return { ...base, ...end, endedAt: state.FinishedAt };
+      }
       const reap = reaps.find((r) => r.nsPid === p.nsPid);
       if (reap) {
         return { ...base, ...ending(reap.how === 'exited' ? reap.value : 128 + reap.value), endedAt: new Date(reap.at).toISOString() };
@@ -135,7 +140,7 @@ export class StopRecorder {
   summary(r: StopReport): Record<string, string> {
     const count = (e: ProcessReport['end']) => String(r.processes.filter((p) => p.end === e).length);
     return {
-      signal: r.signal, processes: String(r.processes.length), exited: count('exited'), signaled: count('signaled'),
+      processes: String(r.processes.length), exited: count('exited'), signaled: count('signaled'),
       killedAtDeadline: count('killed-at-deadline'), killedByKernel: count('killed-by-kernel'), escalated: String(r.escalated),
     };
   }

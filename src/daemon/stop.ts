@@ -6,38 +6,16 @@
  */
 import type { Container } from '../container/container.ts';
 import { NotModified, SystemError, messageOf } from '../errors.ts';
-import { parseSignal, signalName } from '../runtime/signals.ts';
+import { signalName } from '../runtime/signals.ts';
 import type { SignalScope } from '../runtime/task.ts';
 import type { Daemon } from './daemon.ts';
 import { forceKill, killWithSignal, taskOf } from './kill.ts';
-import { stopSignalOf, usesInit } from './start.ts';
+import { resolveStop, stopScopeOf, usesInit, type StopOptions } from './stop-policy.ts';
 import { StopRecorder } from './stop-recorder.ts';
 import { waitStopped } from './wait.ts';
 
 /** When the stop signal could not be delivered, the wait is cut to this (moby: 2 s). */
 const UNDELIVERED_WAIT_MS = 2_000;
-/** Label that picks Docker's behaviour per container: `init` signals PID 1 only. */
-export const STOP_SCOPE_LABEL = 'moorage.stop-scope';
-
-/** What the request asked for; unset fields fall back to the container, then the daemon. */
-export interface StopOptions {
-  timeout?: number;
-  signal?: string;
-}
-
-/** The stop signal and timeout in force for one stop. */
-export function resolveStop(d: Daemon, c: Container, opts: StopOptions): { signal: number; timeout: number } {
-  const signal = opts.signal ? parseSignal(opts.signal) : stopSignalOf(c);
-  const timeout = opts.timeout ?? c.config.StopTimeout ?? d.config.defaultStopTimeout;
-  return { signal, timeout };
-}
-
-/** `init` when the stop signal should reach PID 1 only (Docker's way), else `all`. */
-export function stopScopeOf(d: Daemon, c: Container): 'all' | 'init' {
-  const label = c.config.Labels[STOP_SCOPE_LABEL];
-  if (label === 'init' || label === 'all') return label;
-  return d.config.stopScope;
-}
 
 /**
  * Where the stop signal goes: with an init, to PID 1 (the init drains the namespace, or behaves
@@ -60,7 +38,7 @@ export async function stopContainer(d: Daemon, c: Container, opts: StopOptions):
   const task = taskOf(d, c);
   const target = signalTarget(d, c);
   const recorder = task ? await StopRecorder.begin(d, c, task, {
-    signal: signalName(signal), timeout, target, drain: usesInit(d, c) && stopScopeOf(d, c) === 'all',
+    signal: signalName(signal), timeout, target, init: usesInit(d, c), drain: usesInit(d, c) && stopScopeOf(d, c) === 'all',
   }) : null;
   try {
     const delivered = await killWithSignal(d, c, signal, timeout === 0 ? 'pid1' : target);

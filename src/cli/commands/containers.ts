@@ -1,0 +1,80 @@
+/**
+ * The simple per-container verbs: kill, restart, wait, rm, pause, unpause. Each takes one or
+ * more containers, works on them in parallel, echoes each as given on success, and exits 1 if
+ * any failed (docker's behaviour).
+ * @module
+ */
+import type { Command } from 'commander';
+import { forEachTarget, type CliContext } from '../context.ts';
+import { parseInteger } from '../parse.ts';
+
+/** Registers kill, restart, wait, rm, pause and unpause. */
+export function registerContainerVerbs(program: Command, ctx: CliContext): void {
+  program.command('kill')
+    .description('Kill one or more running containers (SIGKILL unless --signal is given)')
+    .argument('<container...>', 'container names or IDs')
+    .option('-s, --signal <signal>', 'Signal to send, by name or number (TERM, SIGHUP, 9)')
+    .action(async (targets: string[], o: { signal?: string }) => {
+      await forEachTarget(ctx, targets, async (t) => {
+        await ctx.client().containers.kill(t, { signal: o.signal });
+        return t;
+      });
+    });
+
+  program.command('restart')
+    .description('Restart one or more containers (stop as `moorage stop` does, then start)')
+    .argument('<container...>', 'container names or IDs')
+    .option('-t, --time <seconds>', 'Seconds to wait before killing the container (default: its stop timeout, else 10; -1 waits forever)', parseInteger)
+    .option('--timeout <seconds>', 'Same as --time', parseInteger)
+    .option('-s, --signal <signal>', 'Signal to stop the container with (default: its stop signal, else SIGTERM)')
+    .action(async (targets: string[], o: { time?: number; timeout?: number; signal?: string }) => {
+      await forEachTarget(ctx, targets, async (t) => {
+        await ctx.client().containers.restart(t, { timeout: o.timeout ?? o.time, signal: o.signal });
+        return t;
+      }, { sequential: true });
+    });
+
+  program.command('wait')
+    .description('Block until one or more containers stop, then print their exit codes')
+    .argument('<container...>', 'container names or IDs')
+    .option('--condition <condition>', 'not-running (default), next-exit or removed')
+    .action(async (targets: string[], o: { condition?: 'not-running' | 'next-exit' | 'removed' }) => {
+      await forEachTarget(ctx, targets, async (t) => {
+        const r = await ctx.client().containers.wait(t, { condition: o.condition });
+        return String(r.StatusCode);
+      }, { sequential: true });
+    });
+
+  program.command('rm')
+    .description('Remove one or more containers')
+    .argument('<container...>', 'container names or IDs')
+    .option('-f, --force', 'Kill a running container before removing it')
+    .option('-v, --volumes', 'Remove anonymous volumes of the container')
+    .action(async (targets: string[], o: { force?: boolean; volumes?: boolean }) => {
+      await forEachTarget(ctx, targets, async (t) => {
+        await ctx.client().containers.remove(t, { force: o.force, volumes: o.volumes });
+        return t;
+      });
+    });
+
+  program.command('pause')
+    .description('Pause all processes within one or more containers')
+    .argument('<container...>', 'container names or IDs')
+    .action(async (targets: string[]) => {
+      await forEachTarget(ctx, targets, async (t) => { await ctx.client().containers.pause(t); return t; });
+    });
+
+  program.command('unpause')
+    .description('Unpause all processes within one or more containers')
+    .argument('<container...>', 'container names or IDs')
+    .action(async (targets: string[]) => {
+      await forEachTarget(ctx, targets, async (t) => { await ctx.client().containers.unpause(t); return t; });
+    });
+
+  program.command('start')
+    .description('Start one or more stopped containers (detached)')
+    .argument('<container...>', 'container names or IDs')
+    .action(async (targets: string[]) => {
+      await forEachTarget(ctx, targets, async (t) => { await ctx.client().containers.start(t); return t; });
+    });
+}

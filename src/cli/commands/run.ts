@@ -1,0 +1,165 @@
+/**
+ * `moorage run`: create a container, attach to it, open the wait (before the start, as docker
+ * does), start it, and exit with its exit code. `-d` prints the ID instead. Errors of run itself
+ * exit 125; a command that cannot be run, 126 or 127 (docker's codes).
+ * @module
+ */
+import type { Command } from 'commander';
+import { CliError, describeError, type CliContext } from '../context.ts';
+import { collect, parseInteger, parseLabels, parseRestart, parseVolume, resolveEnv } from '../parse.ts';
+import { NotFound } from '../../client/errors.ts';
+import type { ContainerCreateRequest, RestartPolicy } from '../../client/types.ts';
+
+/** Options of `run`, as commander hands them over. */
+export interface RunFlags {
+  detach?: boolean;
+  rm?: boolean;
+  name?: string;
+  env: string[];
+  volume: string[];
+  workdir?: string;
+  user?: string;
+  entrypoint?: string;
+  stopSignal?: string;
+  stopTimeout?: number;
+  restart?: RestartPolicy;
+  init?: boolean;
+  label: string[];
+}
+
+/** Exit code of docker when run itself fails. */
+export const RUN_ERROR_EXIT = 125;
+
+/** Registers `run`. */
+export function registerRun(program: Command, ctx: CliContext): void {
+  program.command('run')
+    .description('Create and run a new container from an image')
+    .argument('<image>', 'image name or ID (busybox is always there)')
+    .argument('[command...]', 'command and arguments (default: the image\'s)')
+    .option('-d, --detach', 'Run in the background and print the container ID')
+    .option('--rm', 'Remove the container when it exits')
+    .option('--name <name>', 'Name of the container')
+    .option('-e, --env <KEY=VALUE>', 'Set an environment variable (KEY alone copies it from this shell); repeatable', collect, [])
+    .option('-v, --volume <host:container[:ro]>', 'Bind mount a host path; repeatable', (v: string, p: string[]) => collect(parseVolume(v), p), [])
+    .option('-w, --workdir <dir>', 'Working directory inside the container')
+    .option('-u, --user <user[:group]>', 'User (name or UID, optionally :group) to run as')
+    .option('--entrypoint <command>', 'Override the image\'s entrypoint ("" clears it)')
+    .option('--stop-signal <signal>', 'Signal that stops the container (default SIGTERM)')
+    .option('--stop-timeout <seconds>', 'Seconds a stop waits before SIGKILL (default 10; -1 forever)', parseInteger)
+    .option('--restart <policy>', 'Restart policy: no, always, unless-stopped, on-failure[:max-retries]', parseRestart)
+    .option('--init', 'Run moorage-init as PID 1 (the daemon default: on); --init=false runs the command as PID 1')
+    .option('--no-init', 'Same as --init=false')
+    .option('-l, --label <key=value>', 'Set a label; repeatable', collect, [])
+    .passThroughOptions()
+    .action(async (image: string, command: string[], o: RunFlags) => {
+      await runContainer(ctx, image, command, o);
+    });
+}
+
+/** The create body for `run`'s flags. */
+export function createRequest(image: string, command: string[], o: RunFlags, env: NodeJS.ProcessEnv): ContainerCreateRequest {
+  const body: ContainerCreateRequest = {
+    Image: image,
+    AttachStdin: false,
+    AttachStdout: !o.detach,
+    AttachStderr: !o.detach,
+    Tty: false,
+    OpenStdin: false,
+    HostConfig: {},
+  };
+  const hc = body.HostConfig!;
+  if (command.length) body.Cmd = command;
+  if (o.entrypoint !== undefined) body.Entrypoint = [o.entrypoint];
+  const envs = resolveEnv(o.env ?? [], env);
+  if (envs.length) body.Env = envs;
+  if (o.workdir !== undefined) body.WorkingDir = o.workdir;
+  if (o.user !== undefined) body.User = o.user;
+  if (o.label?.length) body.Labels = parseLabels(o.label);
+  if (o.stopSignal !== undefined) body.StopSignal = o.stopSignal;
+  if (o.stopTimeout !== undefined) body.StopTimeout = o.stopTimeout;
+  if (o.volume?.length) hc.Binds = o.volume;
+  if (o.rm) hc.AutoRemove = true;
+  if (o.restart) hc.RestartPolicy = o.restart;
+  if (o.init !== undefined) hc.Init = o.init;
+  if (o.rm && o.restart && o.restart.Name !== 'no') {
+    throw new CliError('docker: Conflicting options: --restart and --rm.', RUN_ERROR_EXIT);
+  }
+  return body;
+}
+
+/** The exit code docker gives a failed start: 127 command not found, 126 not executable, else 125. */
+export function startFailureExit(message: string): number {
+  if (/executable file not found|no such file or directory|not found in \$?PATH/i.test(message)) return 127;
+  if (/permission denied|not executable/i.test(message)) return 126;
+  return RUN_ERROR_EXIT;
+}
+
+async function runContainer(ctx: CliContext, image: string, command: string[], o: RunFlags): Promise<void> {
+  const body = createRequest(image, command, o, ctx.io.env);
+  const c = ctx.client();
+  let id: string;
+  try {
+    ({ Id: id } = await c.containers.create(body, { name: o.name }));
+  } catch (err) {
+    if (err instanceof NotFound && /image/i.test(err.message)) ctx.err(`Unable to find image '${image}' locally\n`);
+    throw new CliError(describeError(err), RUN_ERROR_EXIT);
+  }
+
+  if (o.detach) {
+    await startOrFail(ctx, id, o.rm);
+    ctx.out(`${id}\n`);
+    return;
+  }
+
+  let attachment;
+  let waiter;
+  try {
+    attachment = await c.containers.attach(id);
+    waiter = await c.containers.waitHandle(id, { condition: o.rm ? 'removed' : 'next-exit' });
+  } catch (err) {
+    attachment?.close();
+    throw new CliError(describeError(err), RUN_ERROR_EXIT);
+  }
+  const output = (async () => {
+    for await (const f of attachment.output) (f.stream === 'stderr' ? ctx.io.stderr : ctx.io.stdout).write(f.data);
+  })().catch(() => {});
+
+  try {
+    await startOrFail(ctx, id, o.rm);
+  } catch (err) {
+    attachment.close();
+    waiter.cancel();
+    throw err;
+  }
+
+  // Forward SIGINT/SIGTERM to the container, as docker's --sig-proxy does.
+  const proxy = (sig: NodeJS.Signals) => { c.containers.kill(id, { signal: sig }).catch(() => {}); };
+  const proxied = ctx.io.stdin === process.stdin;
+  if (proxied) { process.on('SIGINT', proxy); process.on('SIGTERM', proxy); }
+  try {
+    const status = await waiter.result.catch((err: unknown) => {
+      throw new CliError(`Error waiting for container: ${(err as Error).message}`, RUN_ERROR_EXIT);
+    });
+    await Promise.race([output, new Promise((r) => setTimeout(r, 2000).unref())]);
+    attachment.close();
+    // docker: an error reported by the wait is printed and makes run exit 125
+    if (status.Error?.Message) {
+      ctx.err(`Error waiting for container: ${status.Error.Message}\n`);
+      ctx.exitCode = RUN_ERROR_EXIT;
+    } else {
+      ctx.exitCode = status.StatusCode;
+    }
+  } finally {
+    if (proxied) { process.off('SIGINT', proxy); process.off('SIGTERM', proxy); }
+  }
+}
+
+async function startOrFail(ctx: CliContext, id: string, rm?: boolean): Promise<void> {
+  try {
+    await ctx.client().containers.start(id);
+  } catch (err) {
+    if (rm) await ctx.client().containers.remove(id, { force: true }).catch(() => {});
+    const msg = describeError(err);
+    throw new CliError(msg, startFailureExit(msg));
+  }
+}

@@ -1,0 +1,34 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { humanDuration, humanSize, shortId } from './humanize.ts';
+import { formatTable } from './table.ts';
+import { ellipsis, psRow } from './commands/ps.ts';
+
+test('durations read like docker\'s', () => {
+  assert.equal(humanDuration(300), 'Less than a second');
+  assert.equal(humanDuration(3000), '3 seconds');
+  assert.equal(humanDuration(60_000), 'About a minute');
+  assert.equal(humanDuration(5 * 60_000), '5 minutes');
+  assert.equal(humanDuration(3 * 3_600_000), '3 hours');
+  assert.equal(humanDuration(3 * 86_400_000), '3 days');
+});
+
+test('sizes use decimal units with three significant digits', () => {
+  assert.equal(humanSize(512), '512B');
+  assert.equal(humanSize(4_260_000), '4.26MB');
+  assert.equal(shortId('sha256:0123456789abcdef'), '0123456789ab');
+});
+
+test('tables align columns with three spaces', () => {
+  assert.equal(formatTable([['A', 'BB'], ['ccc', 'd']]), 'A     BB\nccc   d\n');
+});
+
+test('ps rows quote and shorten the command and strip the name slash', () => {
+  const r = psRow({ Id: 'a'.repeat(64), Names: ['/web'], Image: 'busybox', Command: 'sh -c "trap \'\' TERM; sleep 1000"',
+    Created: 1000, State: 'running', Status: 'Up 3 seconds' }, false, 4600 * 1000);
+  assert.equal(r.ID, 'a'.repeat(12));
+  assert.equal(r.Names, 'web');
+  assert.equal(r.Command, JSON.stringify('sh -c "trap \'\' TERM…'));
+  assert.equal(r.RunningFor, 'About an hour ago');
+  assert.equal(ellipsis('abc', 3), 'abc');
+});

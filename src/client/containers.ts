@@ -1,0 +1,308 @@
+/**
+ * Container operations of the SDK: create, start, stop, kill, restart, wait, pause, unpause,
+ * inspect, list, logs, attach, remove, and moorage's doctor.
+ * @module
+ */
+import { pipeline, type Readable } from 'node:stream';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { CallOptions, Transport } from './transport.ts';
+import { Demuxer, type Frame } from './demux.ts';
+import { NotModified } from './errors.ts';
+import { killDeadlineMs, stopDeadlineMs } from './deadline.ts';
+import type { ContainerCreateRequest, ContainerCreateResponse, ContainerInspect, ContainerSummary,
+  DoctorReport, Filters, WaitResponse } from './types.ts';
+
+/** Options of {@link Containers.create}. */
+export interface CreateOptions extends CallOptions {
+  /** The container's name (`/name` in inspect). */
+  name?: string;
+}
+
+/** Options of {@link Containers.stop} and {@link Containers.restart}. */
+export interface StopOptions extends CallOptions {
+  /**
+   * Seconds to wait after the stop signal before SIGKILL; negative: wait forever. Default: the
+   * container's `StopTimeout`, else the daemon's (10 s).
+   */
+  timeout?: number;
+  /** The stop signal (name or number); default: the container's `StopSignal`, else SIGTERM. */
+  signal?: string;
+}
+
+/** What a stop did. */
+export interface StopResult {
+  /** The container was not running (the engine answered 304). */
+  alreadyStopped: boolean;
+}
+
+/** What a start did. */
+export interface StartResult {
+  /** The container was already running (the engine answered 304). */
+  alreadyStarted: boolean;
+}
+
+/** Options of {@link Containers.kill}. */
+export interface KillOptions extends CallOptions {
+  /** Signal name or number; default SIGKILL. */
+  signal?: string;
+}
+
+/** Options of {@link Containers.wait}. */
+export interface WaitOptions extends CallOptions {
+  /** `not-running` (default), `next-exit` or `removed`. */
+  condition?: 'not-running' | 'next-exit' | 'removed';
+}
+
+/** Options of {@link Containers.list}. */
+export interface ListOptions extends CallOptions {
+  /** Include stopped containers. */
+  all?: boolean;
+  /** Engine filters, e.g. `{ status: ['exited'], label: ['a=b'] }`. */
+  filters?: Filters;
+  /** Return only the n most recently created. */
+  limit?: number;
+  /** Ask for sizes. */
+  size?: boolean;
+}
+
+/** Options of {@link Containers.logs}. */
+export interface LogsOptions extends CallOptions {
+  follow?: boolean;
+  stdout?: boolean;
+  stderr?: boolean;
+  /** Number of lines from the end, or `all`. */
+  tail?: number | 'all';
+  /** Prefix lines with RFC3339Nano timestamps. */
+  timestamps?: boolean;
+  /** Unix seconds (`sec[.nanos]` string allowed). */
+  since?: number | string;
+  /** Unix seconds (`sec[.nanos]` string allowed). */
+  until?: number | string;
+}
+
+/** Options of {@link Containers.attach}. */
+export interface AttachOptions extends CallOptions {
+  stdout?: boolean;
+  stderr?: boolean;
+  /** Replay the output written so far before streaming. */
+  logs?: boolean;
+}
+
+/** Options of {@link Containers.remove}. */
+export interface RemoveOptions extends CallOptions {
+  /** Kill a running container first. */
+  force?: boolean;
+  /** Remove anonymous volumes. */
+  volumes?: boolean;
+}
+
+/**
+ * A demultiplexed output stream (object mode): iterate it with `for await` to get
+ * {@link Frame}s; `destroy()` it to hang up.
+ */
+export type OutputStream = Readable & AsyncIterable<Frame>;
+
+/** An attached container: its output frames, and the connection to close when done. */
+export interface Attachment {
+  /** Demultiplexed output; ends when the container's output closes. */
+  output: OutputStream;
+  /** Closes the connection. */
+  close(): void;
+}
+
+/** How long a start may take before the client gives up, in ms. */
+const START_TIMEOUT_MS = 60_000;
+
+/** Container operations; reach it as `client.containers`. */
+export class Containers {
+  constructor(private readonly t: Transport) {}
+
+  /** Creates a container (`POST /containers/create`). */
+  create(config: ContainerCreateRequest, opts: CreateOptions = {}): Promise<ContainerCreateResponse> {
+    return this.t.json({ method: 'POST', path: '/containers/create', query: { name: opts.name },
+      body: config, ...call(opts) });
+  }
+
+  /** Starts a container; resolves `{ alreadyStarted: true }` when it was running (304). */
+  async start(id: string, opts: CallOptions = {}): Promise<StartResult> {
+    const r = await this.t.send({ method: 'POST', path: `/containers/${enc(id)}/start`,
+      ...call(opts, START_TIMEOUT_MS) });
+    return { alreadyStarted: r.statusCode === 304 };
+  }
+
+  /**
+   * Stops a container: the stop signal, the grace period, then SIGKILL. Resolves
+   * `{ alreadyStopped: true }` for a stopped container (304) instead of throwing. The client
+   * deadline is derived from the timeout: timeout + 10 s (the engine's kill escalation) + 2 s +
+   * a margin, none for a negative timeout. Without a timeout the container's `StopTimeout`
+   * (read by an inspect) or the daemon default (10 s) is used for the computation.
+   */
+  async stop(id: string, opts: StopOptions = {}): Promise<StopResult> {
+    const deadline = opts.timeoutMs !== undefined ? opts.timeoutMs
+      : stopDeadlineMs(opts.timeout ?? await this.stopTimeoutOf(id, opts)) ?? null;
+    try {
+      const r = await this.t.send({ method: 'POST', path: `/containers/${enc(id)}/stop`,
+        query: { t: opts.timeout, signal: opts.signal }, timeoutMs: deadline, abortSignal: opts.abortSignal });
+      return { alreadyStopped: r.statusCode === 304 };
+    } catch (err) {
+      if (err instanceof NotModified) return { alreadyStopped: true };
+      throw err;
+    }
+  }
+
+  /**
+   * Restarts a container (stop as in {@link stop}, then start). The deadline is the stop's
+   * plus the time a start may take; none for a negative timeout.
+   */
+  async restart(id: string, opts: StopOptions = {}): Promise<void> {
+    let deadline: number | null;
+    if (opts.timeoutMs !== undefined) {
+      deadline = opts.timeoutMs;
+    } else {
+      const stop = stopDeadlineMs(opts.timeout ?? await this.stopTimeoutOf(id, opts));
+      deadline = stop === undefined ? null : stop + START_TIMEOUT_MS;
+    }
+    await this.t.send({ method: 'POST', path: `/containers/${enc(id)}/restart`,
+      query: { t: opts.timeout, signal: opts.signal }, timeoutMs: deadline, abortSignal: opts.abortSignal });
+  }
+
+  /**
+   * Sends a signal (default SIGKILL). A SIGKILL answers only once the container exited, so its
+   * deadline covers the engine's escalation (10 + 2 s + a margin).
+   */
+  async kill(id: string, opts: KillOptions = {}): Promise<void> {
+    const deadline = opts.timeoutMs !== undefined ? opts.timeoutMs : killDeadlineMs(opts.signal);
+    await this.t.send({ method: 'POST', path: `/containers/${enc(id)}/kill`,
+      query: { signal: opts.signal }, timeoutMs: deadline, abortSignal: opts.abortSignal });
+  }
+
+  /**
+   * Waits for a condition and resolves the exit status. No deadline unless `timeoutMs` is
+   * given: a wait lasts as long as the container runs.
+   */
+  async wait(id: string, opts: WaitOptions = {}): Promise<WaitResponse> {
+    return this.waitHandle(id, opts).then((h) => h.result);
+  }
+
+  /**
+   * Opens a wait and resolves once the engine accepted it (its 200 headers), before the
+   * container exits. `result` resolves with the exit status. Used to wait on a container
+   * before starting it, as `docker run` does.
+   */
+  async waitHandle(id: string, opts: WaitOptions = {}): Promise<{ result: Promise<WaitResponse>; cancel(): void }> {
+    const res = await this.t.stream({ method: 'POST', path: `/containers/${enc(id)}/wait`,
+      query: { condition: opts.condition }, timeoutMs: opts.timeoutMs ?? null, abortSignal: opts.abortSignal });
+    let timer: NodeJS.Timeout | undefined;
+    const result = new Promise<WaitResponse>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('close', () => {
+        if (timer) clearTimeout(timer);
+        const text = Buffer.concat(chunks).toString('utf8').trim();
+        if (!res.complete || !text) return reject(new Error('the wait ended before the container did'));
+        try {
+          resolve(JSON.parse(text) as WaitResponse);
+        } catch (err) {
+          reject(err);
+        }
+      });
+    });
+    result.catch(() => {});
+    return { result, cancel: () => res.destroy() };
+  }
+
+  /** Pauses a container (freezes its processes). */
+  async pause(id: string, opts: CallOptions = {}): Promise<void> {
+    await this.t.send({ method: 'POST', path: `/containers/${enc(id)}/pause`, ...call(opts) });
+  }
+
+  /** Unpauses a container. */
+  async unpause(id: string, opts: CallOptions = {}): Promise<void> {
+    await this.t.send({ method: 'POST', path: `/containers/${enc(id)}/unpause`, ...call(opts) });
+  }
+
+  /** Inspects a container (`GET /containers/{id}/json`), including moorage's `State.LastStop`. */
+  inspect(id: string, opts: CallOptions = {}): Promise<ContainerInspect> {
+    return this.t.json({ method: 'GET', path: `/containers/${enc(id)}/json`, ...call(opts) });
+  }
+
+  /** Lists containers (`GET /containers/json`). */
+  list(opts: ListOptions = {}): Promise<ContainerSummary[]> {
+    return this.t.json({ method: 'GET', path: '/containers/json', query: {
+      all: opts.all || undefined, limit: opts.limit, size: opts.size || undefined,
+      filters: opts.filters && Object.keys(opts.filters).length ? JSON.stringify(opts.filters) : undefined,
+    }, ...call(opts) });
+  }
+
+  /**
+   * Streams a container's logs as demultiplexed frames. Both streams by default. With `follow`
+   * the stream lasts until the container stops or it is destroyed.
+   */
+  async logs(id: string, opts: LogsOptions = {}): Promise<OutputStream> {
+    const res = await this.t.stream({ method: 'GET', path: `/containers/${enc(id)}/logs`, query: {
+      stdout: opts.stdout ?? true, stderr: opts.stderr ?? true, follow: opts.follow || undefined,
+      tail: opts.tail, timestamps: opts.timestamps || undefined, since: opts.since, until: opts.until,
+    }, ...call(opts) });
+    return demux(res, res.headers);
+  }
+
+  /**
+   * Attaches to a container's output through the `101 UPGRADED` hijack (what a foreground
+   * `run` uses). Attach before starting to see all of the output.
+   */
+  async attach(id: string, opts: AttachOptions = {}): Promise<Attachment> {
+    const { stream, headers, head } = await this.t.upgrade({ method: 'POST',
+      path: `/containers/${enc(id)}/attach`, query: {
+        stream: true, stdout: opts.stdout ?? true, stderr: opts.stderr ?? true, logs: opts.logs || undefined,
+      }, ...call(opts) });
+    const output = demux(stream, headers, head);
+    return { output, close: () => { stream.destroy(); output.destroy(); } };
+  }
+
+  /** Removes a container; `force` kills it first (bounded like a SIGKILL). */
+  async remove(id: string, opts: RemoveOptions = {}): Promise<void> {
+    const deadline = opts.timeoutMs !== undefined ? opts.timeoutMs
+      : opts.force ? killDeadlineMs('KILL') : undefined;
+    await this.t.send({ method: 'DELETE', path: `/containers/${enc(id)}`,
+      query: { force: opts.force || undefined, v: opts.volumes || undefined },
+      timeoutMs: deadline, abortSignal: opts.abortSignal });
+  }
+
+  /** moorage extra: how a stop of this container will go (`GET /containers/{id}/doctor`). */
+  doctor(id: string, opts: CallOptions = {}): Promise<DoctorReport> {
+    return this.t.json({ method: 'GET', path: `/containers/${enc(id)}/doctor`, ...call(opts) });
+  }
+
+  /** The container's own stop timeout, for deadline computation; undefined means the daemon default. */
+  private async stopTimeoutOf(id: string, opts: CallOptions): Promise<number | undefined> {
+    const c = await this.inspect(id, { abortSignal: opts.abortSignal });
+    const t = c.Config?.StopTimeout;
+    return typeof t === 'number' ? t : undefined;
+  }
+}
+
+/** Collects a finite output stream into strings. */
+export async function collectOutput(output: AsyncIterable<Frame>): Promise<{ stdout: string; stderr: string }> {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  for await (const f of output) (f.stream === 'stderr' ? err : out).push(f.data);
+  return { stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+}
+
+function demux(src: Readable | NodeJS.ReadableStream & { destroy(): void }, headers: IncomingHttpHeaders,
+  head: Buffer = Buffer.alloc(0)): OutputStream {
+  const d = new Demuxer();
+  if (String(headers['content-type'] ?? '').includes('raw-stream')) d.setRaw();
+  if (head.length) d.write(head);
+  pipeline(src as Readable, d, () => {});
+  return d as OutputStream;
+}
+
+function enc(id: string): string {
+  return encodeURIComponent(id);
+}
+
+function call(opts: CallOptions, fallback?: number): { timeoutMs?: number | null; abortSignal?: AbortSignal } {
+  return { timeoutMs: opts.timeoutMs !== undefined ? opts.timeoutMs : fallback, abortSignal: opts.abortSignal };
+}

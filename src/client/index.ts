@@ -1,0 +1,22 @@
+/**
+ * moorage's SDK: a typed client of the moorage engine (and of any Docker Engine API).
+ * @module
+ */
+export { MoorageClient, type ClientOptions } from './client.ts';
+export { Containers, collectOutput, type CreateOptions, type StopOptions, type StopResult,
+  type StartResult, type KillOptions, type WaitOptions, type ListOptions, type LogsOptions,
+  type AttachOptions, type Attachment, type RemoveOptions, type OutputStream } from './containers.ts';
+export { Images, type ImportOptions, type ImportResult, type ImageRemoveOptions,
+  type ImageListOptions } from './images.ts';
+export { System, timeArg, type EventsOptions, type EventStream } from './system.ts';
+export { Transport, queryString, type CallOptions, type TransportOptions, type TransportRequest,
+  type TransportResponse, type Query } from './transport.ts';
+export { MoorageError, NotFound, Conflict, InvalidParameter, NotModified, SystemError, ClientTimeout,
+  ConnectionError, errorFromResponse } from './errors.ts';
+export { Demuxer, encodeFrame, type Frame, type StreamName } from './demux.ts';
+export { JsonLines } from './json-lines.ts';
+export { DEFAULT_SOCKET, parseHost, resolveHost, formatHost, type EngineAddress } from './host.ts';
+export { stopDeadlineMs, killDeadlineMs, isSigkill, DEFAULT_STOP_TIMEOUT_S, KILL_ESCALATION_S,
+  FINAL_WAIT_S, DEADLINE_MARGIN_MS, DEFAULT_CALL_TIMEOUT_MS } from './deadline.ts';
+export { MAX_API_VERSION, negotiateVersion, compareVersions } from './version.ts';
+export type * from './types.ts';
