@@ -7,6 +7,7 @@ import type { Duplex, Writable } from 'node:stream';
 import type { WaitCondition } from '../../container/state.ts';
 import { attachOutput, containerLogs, parseTail, parseTimestamp } from '../../daemon/logs.ts';
 import { createContainer, type CreateBody } from '../../daemon/create.ts';
+import { diagnose } from '../../daemon/doctor.ts';
 import { killContainer } from '../../daemon/kill.ts';
 import { listContainers } from '../../daemon/list.ts';
 import { pauseContainer, unpauseContainer } from '../../daemon/pause.ts';
@@ -114,6 +115,10 @@ export const containerRoutes: Route[] = [
       ? { StatusCode: result.StatusCode, Error: result.Error ? { Message: result.Error } : null }
       : { StatusCode: result.StatusCode };
     res.end(`${JSON.stringify(body)}\n`);
+  }],
+
+  ['GET', '/containers/:id/doctor', async (ctx) => {
+    sendJson(ctx, 200, await diagnose(ctx.daemon, lookup(ctx)));
   }],
 
   ['DELETE', '/containers/:id', async (ctx) => {
