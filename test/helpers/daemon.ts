@@ -29,6 +29,8 @@ export interface TestDaemon {
   moorage(args: string[], opts?: { timeoutMs?: number; input?: string }): Promise<CliResult>;
   /** Removes every container, stops the daemon and deletes its roots. */
   stop(): Promise<void>;
+  /** Stops the daemon process only; containers keep running under their monitors. */
+  stopDaemonOnly(): Promise<void>;
 }
 
 /** What a CLI run printed and returned. */
@@ -79,12 +81,16 @@ export async function startDaemon(opts: StartOptions = {}): Promise<TestDaemon> 
       if (child.exitCode === null) {
         const ids = (await daemon.docker(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
         if (ids.length) await daemon.docker(['rm', '-f', ...ids]);
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-        await exited;
-        clearTimeout(timer);
       }
-      if (!opts.dataRoot) await rm(base, { recursive: true, force: true });
+      await daemon.stopDaemonOnly();
+      await rm(base, { recursive: true, force: true });
+    },
+    async stopDaemonOnly() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      await exited;
+      clearTimeout(timer);
     },
   };
   return daemon;
