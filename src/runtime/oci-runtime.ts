@@ -4,7 +4,49 @@
  * @module
  */
 import { execFile } from 'node:child_process';
+import { constants } from 'node:fs';
+import { open, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SystemError } from '../errors.ts';
+
+/** How long the created process may take to write its start byte. */
+const FIFO_WAIT_MS = 10_000;
+
+/**
+ * Opens runc's exec fifo without blocking, waits (bounded) for the init's byte, and removes the
+ * fifo, which is how runc marks the container running. Returns false when there is no fifo or
+ * no process writing to it.
+ */
+async function startThroughFifo(path: string): Promise<boolean> {
+  let fh;
+  try {
+    fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return false;
+  }
+  try {
+    const buf = Buffer.alloc(8);
+    const deadline = Date.now() + FIFO_WAIT_MS;
+    for (;;) {
+      let n: number;
+      try {
+        ({ bytesRead: n } = await fh.read(buf, 0, buf.length, null));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+        if (Date.now() > deadline) throw new SystemError('the container did not start in time');
+        await sleep(1);
+        continue;
+      }
+      if (n > 0) break;
+      return false; // no writer (yet, or any more): let the runtime's own start sort it out
+    }
+  } finally {
+    await fh.close();
+  }
+  await unlink(path);
+  return true;
+}
 
 /** A runtime call that takes longer than this is a hung runtime. */
 const CALL_TIMEOUT_MS = 30_000;
@@ -19,16 +61,26 @@ export class OciRuntime {
   readonly path: string;
   /** Global flags (`--root DIR`). */
   readonly globalArgs: string[];
+  /** The runtime's state root. */
+  readonly root: string;
 
   constructor(name: string, path: string, root: string, createPath = path) {
     this.name = name;
     this.path = path;
     this.createPath = createPath;
+    this.root = root;
     this.globalArgs = ['--root', root];
   }
 
-  /** Lets a created container run its process. */
-  start(id: string): Promise<string> { return this.#call(['start', id]); }
+  /**
+   * Lets a created container run its process. For runc this does what `runc start` does —
+   * read the byte its init writes into `exec.fifo`, then remove the fifo — without spawning
+   * runc (about 7 ms of the start). Other runtimes, or a missing fifo, use the runtime's start.
+   */
+  async start(id: string): Promise<void> {
+    if (this.name === 'runc' && (await startThroughFifo(join(this.root, id, 'exec.fifo')))) return;
+    await this.#call(['start', id]);
+  }
 
   /** Sends a signal through the runtime (PID 1 only, or every process with `all`). */
   kill(id: string, signal: number, all = false): Promise<string> {

@@ -1,0 +1,63 @@
+/**
+ * moorage benchmarks: median API times over 20 runs of
+ *  - create + start of a busybox container;
+ *  - stop of a container whose PID 1 exits at once on TERM (no init, Docker's case);
+ *  - stop of a container whose processes exit at once on TERM, with and without moorage-init.
+ * Run with `npm run bench`. Prints a table; timings are not asserted anywhere.
+ */
+import { startDaemon } from '../test/helpers/daemon.ts';
+import { call, median } from './api.ts';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+const FAST_EXIT = ['sh', '-c', 'trap "exit 0" TERM; sleep 1000 & wait'];
+
+const d = await startDaemon();
+try {
+  const v = '/v1.45';
+  const create = async (cmd: string[], init: boolean) => {
+    const r = await call(d.socket, 'POST', `${v}/containers/create`, { Image: 'busybox', Cmd: cmd, HostConfig: { Init: init } });
+    if (r.status !== 201) throw new Error(`create: ${r.status} ${r.body}`);
+    return (JSON.parse(r.body) as { Id: string }).Id;
+  };
+  const start = async (id: string) => {
+    const r = await call(d.socket, 'POST', `${v}/containers/${id}/start`);
+    if (r.status !== 204) throw new Error(`start: ${r.status} ${r.body}`);
+  };
+  const remove = (id: string) => call(d.socket, 'DELETE', `${v}/containers/${id}?force=1`);
+  const settle = () => new Promise((r) => setTimeout(r, 150)); // let the shell reach `wait`
+
+  const createStart: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    const id = await create(['sleep', '1000'], false);
+    await start(id);
+    createStart.push(performance.now() - t0);
+    await remove(id);
+  }
+
+  const stopTimes = async (init: boolean) => {
+    const out: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const id = await create(FAST_EXIT, init);
+      await start(id);
+      await settle();
+      const t0 = performance.now();
+      const r = await call(d.socket, 'POST', `${v}/containers/${id}/stop?t=10`);
+      out.push(performance.now() - t0);
+      if (r.status !== 204) throw new Error(`stop: ${r.status} ${r.body}`);
+      await remove(id);
+    }
+    return out;
+  };
+  const stopNoInit = await stopTimes(false);
+  const stopInit = await stopTimes(true);
+
+  const row = (name: string, xs: number[], target: string) =>
+    console.log(`${name.padEnd(44)} ${median(xs).toFixed(1).padStart(7)} ms   (min ${Math.min(...xs).toFixed(1)}, max ${Math.max(...xs).toFixed(1)}; target ${target})`);
+  console.log(`moorage bench: medians over ${RUNS} runs, runtime ${'runc'}, API over the unix socket`);
+  row('create+start', createStart, '<= 60 ms');
+  row('stop, PID 1 exits on TERM (no init)', stopNoInit, '<= 15 ms');
+  row('stop, processes exit on TERM (moorage-init)', stopInit, `<= no-init + 5 ms = ${(median(stopNoInit) + 5).toFixed(1)} ms`);
+} finally {
+  await d.stop();
+}
