@@ -13,8 +13,8 @@ import { EventBus } from '../events/bus.ts';
 import { ensureBusybox } from '../image/busybox.ts';
 import { ImageStore } from '../image/store.ts';
 import { ExitWatcher } from '../runtime/exit-watcher.ts';
-import { OciRuntime } from '../runtime/oci-runtime.ts';
 import { cgroupRoot } from '../runtime/procs.ts';
+import { selectRuntime } from '../runtime/select.ts';
 import { TaskRunner } from '../runtime/task.ts';
 import type { DaemonConfig } from './config.ts';
 import { handleExit } from './monitor.ts';
@@ -50,9 +50,7 @@ export class Daemon {
   async boot(): Promise<void> {
     await mkdir(this.config.dataRoot, { recursive: true, mode: 0o711 });
     await mkdir(this.config.execRoot, { recursive: true, mode: 0o711 });
-    const runtimeRoot = join(this.config.execRoot, this.config.runtime);
-    const path = this.config.runtime === 'crun' ? '/usr/bin/crun' : '/usr/sbin/runc';
-    this.tasks = new TaskRunner(new OciRuntime(this.config.runtime, path, runtimeRoot),
+    this.tasks = new TaskRunner(await selectRuntime(this.config.runtime, this.config.execRoot),
       await cgroupRoot(), this.config.cgroupParent);
     for (const bad of await this.images.load()) this.log.warn({ image: bad }, 'skipping unreadable image');
     await ensureBusybox(this.images);
