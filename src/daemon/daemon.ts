@@ -68,7 +68,8 @@ export class Daemon {
   }
 
   /** Stops watching; containers keep running under their monitors. */
-  close(): void {
+  async close(): Promise<void> {
     this.exits.close();
+    await this.tasks?.removeParentCgroups();
   }
 }

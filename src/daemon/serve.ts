@@ -31,7 +31,7 @@ export async function serveDaemon(config: DaemonConfig): Promise<void> {
       void (async () => {
         await api.close();
         daemon.shuttingDown = true;
-        daemon.close();
+        await daemon.close();
         resolve();
       })();
     };

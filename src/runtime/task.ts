@@ -4,7 +4,7 @@
  * {@link ExitWatcher}.
  * @module
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SystemError } from '../errors.ts';
 import { writeBundle, type BundleSpec } from './bundle.ts';
@@ -106,6 +106,16 @@ export class TaskRunner {
 
   /** Thaws the task. */
   resume(t: TaskHandle): Promise<string> { return this.runtime.resume(t.id); }
+
+  /**
+   * Removes the parent cgroup in every hierarchy when no container is left in it (rmdir fails
+   * harmlessly on a busy one, e.g. another daemon's containers).
+   */
+  async removeParentCgroups(): Promise<void> {
+    const dirs = await readdir('/sys/fs/cgroup').catch(() => [] as string[]);
+    const candidates = [join('/sys/fs/cgroup', this.cgroupParent), ...dirs.map((h) => join('/sys/fs/cgroup', h, this.cgroupParent))];
+    await Promise.all(candidates.map((dir) => rmdir(dir).catch(() => {})));
+  }
 
   /** Deletes the runtime's record of an exited task (and its cgroup); forced kills a live one. */
   async delete(id: string, force = false): Promise<void> {
