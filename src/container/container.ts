@@ -89,6 +89,10 @@ export class Container {
   starting: Promise<void> | null = null;
   /** Set by restart: the exit it causes must not trigger AutoRemove. */
   restarting = false;
+  /** The last exit's checkpoint (with its stop report, when a stop caused it). */
+  exitSaved: Promise<void> = Promise.resolve();
+  /** The recorder of the stop in progress, which the exit handler asks for the report. */
+  stopReport: { finish(): Promise<StopReport>; stopSampling(): void } | null = null;
 
   constructor(record: ContainerRecord, containersDir: string) {
     this.record = record;

@@ -19,11 +19,15 @@ export async function handleExit(d: Daemon, e: ExitRecord, opts: { emit?: boolea
     await d.exits.forget(e.id);
     return;
   }
+  // A fast process can exit before its start has recorded it running: let the start finish.
+  await c.starting?.catch(() => {});
   const task = c.record.Task;
   if (!task) return; // already handled: fs.watch reports a file more than once
   c.record.Task = null;
   const oom = await access(join(c.persistDir, 'oom')).then(() => true, () => false);
-  // Synchronous from here to the `die` event, so waiters (a stop) see die before they go on.
+  const recorder = c.stopReport;
+  recorder?.stopSampling();
+  // Synchronous from here to `exitSaved`, so waiters (a stop) see `die` and can await the save.
   const duration = Math.max(0, Math.floor((e.at.getTime() - Date.parse(c.state.data.StartedAt)) / 1000));
   c.state.data.OOMKilled = oom;
   c.state.setStopped(e.code, e.at);
@@ -31,9 +35,12 @@ export async function handleExit(d: Daemon, e: ExitRecord, opts: { emit?: boolea
     if (oom) d.emit(c, 'oom');
     d.emit(c, 'die', { exitCode: String(e.code), execDuration: String(duration) });
   }
-  const saved = d.containers.checkpoint(c);
+  c.exitSaved = (async () => {
+    if (recorder) c.record.LastStop = await recorder.finish(); // one checkpoint for exit and report
+    await d.containers.checkpoint(c);
+  })();
   c.cleanup = teardown(d, c);
-  await saved;
+  await c.exitSaved;
   if (c.hostConfig.AutoRemove && !c.restarting && !d.shuttingDown) {
     await removeContainer(d, c, { force: true }).catch((err: Error) =>
       d.log.error({ err, id: c.id }, 'auto-remove failed'));

@@ -12,6 +12,8 @@ import { Daemon } from './daemon.ts';
 /** Runs a daemon until it is signalled. Resolves when it has shut down. */
 export async function serveDaemon(config: DaemonConfig): Promise<void> {
   const daemon = new Daemon(config);
+  // A bug in one operation must cost that operation, not every container's engine.
+  process.on('unhandledRejection', (err) => daemon.log.error({ err }, 'unhandled rejection'));
   if (config.init && !(await access(config.initPath, constants.X_OK).then(() => true, () => false))) {
     daemon.log.warn({ initPath: config.initPath }, 'init binary not found: containers run without an init (run scripts/setup.sh to build it)');
     config.init = false;

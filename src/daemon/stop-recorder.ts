@@ -136,21 +136,21 @@ export class StopRecorder {
     };
   }
 
-  /** The report in a few `stop` event attributes. */
-  summary(r: StopReport): Record<string, string> {
-    const count = (e: ProcessReport['end']) => String(r.processes.filter((p) => p.end === e).length);
-    return {
-      processes: String(r.processes.length), exited: count('exited'), signaled: count('signaled'),
-      killedAtDeadline: count('killed-at-deadline'), killedByKernel: count('killed-by-kernel'), escalated: String(r.escalated),
-    };
-  }
-
   async #sample(): Promise<void> {
     const now = Date.now();
     await Promise.all(this.#procs.map(async (p) => {
       if (p.goneAt === undefined && !(await isSameProcess(p.pid, p.startTime))) p.goneAt = now;
     }));
   }
+}
+
+/** A stop report in a few `stop` event attributes. */
+export function summarizeReport(r: StopReport): Record<string, string> {
+  const count = (e: ProcessReport['end']) => String(r.processes.filter((p) => p.end === e).length);
+  return {
+    processes: String(r.processes.length), exited: count('exited'), signaled: count('signaled'),
+    killedAtDeadline: count('killed-at-deadline'), killedByKernel: count('killed-by-kernel'), escalated: String(r.escalated),
+  };
 }
 
 /** `exited` with a code, or `signaled` for 128+N codes. */

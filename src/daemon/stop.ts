@@ -11,7 +11,7 @@ import type { SignalScope } from '../runtime/task.ts';
 import type { Daemon } from './daemon.ts';
 import { forceKill, killWithSignal, taskOf } from './kill.ts';
 import { resolveStop, stopScopeOf, usesInit, type StopOptions } from './stop-policy.ts';
-import { StopRecorder } from './stop-recorder.ts';
+import { StopRecorder, summarizeReport } from './stop-recorder.ts';
 import { waitStopped } from './wait.ts';
 
 /** When the stop signal could not be delivered, the wait is cut to this (moby: 2 s). */
@@ -37,9 +37,11 @@ export async function stopContainer(d: Daemon, c: Container, opts: StopOptions):
   }
   const task = taskOf(d, c);
   const target = signalTarget(d, c);
-  const recorder = task ? await StopRecorder.begin(d, c, task, {
+  // A stop that overlaps another one waits with it; the first one's recorder writes the report.
+  const recorder = task && !c.stopReport ? await StopRecorder.begin(d, c, task, {
     signal: signalName(signal), timeout, target, init: usesInit(d, c), drain: usesInit(d, c) && stopScopeOf(d, c) === 'all',
   }) : null;
+  if (recorder) c.stopReport = recorder;
   try {
     const delivered = await killWithSignal(d, c, signal, timeout === 0 ? 'pid1' : target);
     const waitMs = !delivered && timeout !== 0 ? Math.min(UNDELIVERED_WAIT_MS, timeout < 0 ? Infinity : timeout * 1000)
@@ -55,15 +57,13 @@ export async function stopContainer(d: Daemon, c: Container, opts: StopOptions):
         }
       }
     }
+    await c.exitSaved; // the exit's checkpoint, with this stop's report
   } finally {
-    recorder?.stopSampling();
+    if (recorder) {
+      recorder.stopSampling();
+      c.stopReport = null;
+    }
   }
-  if (recorder) {
-    const report = await recorder.finish();
-    c.record.LastStop = report;
-    await d.containers.checkpoint(c);
-    d.emit(c, 'stop', recorder.summary(report));
-  } else {
-    d.emit(c, 'stop');
-  }
+  const report = recorder ? c.record.LastStop : null;
+  d.emit(c, 'stop', report ? summarizeReport(report) : {});
 }

@@ -40,6 +40,7 @@ export function normalizeRef(ref: string): string {
 export class ImageStore {
   readonly dir: string;
   #images = new Map<string, ImageRecord>();
+  #saving = new Map<string, Promise<void>>();
 
   constructor(dir: string) {
     this.dir = dir;
@@ -77,7 +78,7 @@ export class ImageStore {
    */
   async commit(scratch: string, rec: ImageRecord): Promise<ImageRecord> {
     const existing = this.#images.get(rec.Id);
-    for (const tag of rec.RepoTags) this.#untag(tag);
+    for (const tag of rec.RepoTags) await this.#untag(tag);
     if (existing) {
       await rm(scratch, { recursive: true, force: true });
       existing.RepoTags = [...new Set([...existing.RepoTags, ...rec.RepoTags])];
@@ -130,8 +131,7 @@ export class ImageStore {
     const byTag = img.RepoTags.includes(normalizeRef(ref)) && !ref.startsWith('sha256:') && !img.Id.slice(7).startsWith(ref);
     const out: { Untagged?: string; Deleted?: string }[] = [];
     if (byTag && img.RepoTags.length > 1) {
-      this.#untag(normalizeRef(ref));
-      await this.#save(img);
+      await this.#untag(normalizeRef(ref));
       return [{ Untagged: normalizeRef(ref) }];
     }
     if (inUse && !force) {
@@ -150,17 +150,22 @@ export class ImageStore {
     return out;
   }
 
-  #untag(tag: string): void {
+  /** Takes a tag away from whichever image has it, and saves that image. */
+  async #untag(tag: string): Promise<void> {
     for (const img of this.#images.values()) {
       if (img.RepoTags.includes(tag)) {
         img.RepoTags = img.RepoTags.filter((t) => t !== tag);
-        void this.#save(img);
+        await this.#save(img);
       }
     }
   }
 
+  /** Saves an image's metadata; saves of one image are chained so the newest lands last. */
   #save(img: ImageRecord): Promise<void> {
-    return writeFileAtomic(join(this.#dirOf(img.Id), 'image.json'), JSON.stringify(img));
+    const next = (this.#saving.get(img.Id) ?? Promise.resolve()).catch(() => {})
+      .then(() => writeFileAtomic(join(this.#dirOf(img.Id), 'image.json'), JSON.stringify(img)));
+    this.#saving.set(img.Id, next);
+    return next;
   }
 
   #dirOf(id: string): string {

@@ -7,6 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Readable, Writable } from 'node:stream';
 import { SystemError } from '../errors.ts';
 
@@ -62,6 +63,8 @@ export async function launchConmon(l: ConmonLaunch): Promise<Created> {
   child.on('error', () => {});
   let stderr = '';
   errPipe.on('data', (d: Buffer) => { stderr += d; });
+  // conmon's fork parent writes the monitor's pid file and exits, concurrently with the monitor.
+  const parentExited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   startPipe.end(Buffer.from([0]));
   try {
     const line = await readLine(syncPipe, SYNC_TIMEOUT_MS);
@@ -70,6 +73,7 @@ export async function launchConmon(l: ConmonLaunch): Promise<Created> {
     }
     const msg = JSON.parse(line) as { data: number; message?: string };
     if (msg.data < 0) throw new CreateFailed((msg.message ?? 'runtime create failed').trim());
+    await Promise.race([parentExited, sleep(SYNC_TIMEOUT_MS, undefined, { ref: false })]);
     const monitorPid = Number(await readFile(l.conmonPidFile, 'utf8'));
     return { pid: msg.data, monitorPid };
   } finally {

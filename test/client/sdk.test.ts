@@ -48,7 +48,7 @@ test('a container goes through create, start, inspect, list, stop, wait and remo
     assert.equal(c.State.Running, true);
     const list = await client.containers.list({ filters: { id: [id] } });
     assert.deepEqual(list.map((x) => x.Id), [id]);
-    const waiting = client.containers.wait(id);
+    const waiting = client.containers.wait(id, { timeoutMs: 20_000 });
     assert.deepEqual(await client.containers.stop(id, { timeout: 1 }), { alreadyStopped: false });
     const w = await waiting;
     assert.ok(w.StatusCode === 143 || w.StatusCode === 137, String(w.StatusCode));
@@ -63,8 +63,10 @@ test('logs and attach deliver stdout and stderr apart', async () => {
     const a = await client.containers.attach(id);
     const attached = collectOutput(a.output);
     await client.containers.start(id);
-    assert.equal((await client.containers.wait(id)).StatusCode, 0);
+    assert.equal((await client.containers.wait(id, { timeoutMs: 20_000 })).StatusCode, 0);
+    const bound = setTimeout(() => a.close(), 5_000); // the engine ends the attach at exit; never hang
     assert.deepEqual(await attached, { stdout: 'out\n', stderr: 'err\n' });
+    clearTimeout(bound);
     assert.deepEqual(await collectOutput(await client.containers.logs(id)), { stdout: 'out\n', stderr: 'err\n' });
   });
 });
@@ -107,7 +109,7 @@ test('events stream the lifecycle of a container as it happens', async () => {
     const { Id } = await client.containers.create({ Image: 'busybox', Cmd: ['true'] }, { name: 'sdk-events' });
     try {
       await client.containers.start(Id);
-      await client.containers.wait(Id);
+      await client.containers.wait(Id, { timeoutMs: 20_000 });
     } finally {
       await client.containers.remove(Id, { force: true });
     }
