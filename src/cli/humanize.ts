@@ -2,24 +2,9 @@
  * Human renderings docker uses: durations (`2 minutes`), sizes (`4.26MB`), short IDs.
  * @module
  */
+import { humanDuration } from '../units.ts';
 
-/** go-units HumanDuration: `Less than a second`, `About a minute`, `3 hours`, `2 weeks`. */
-export function humanDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 1) return 'Less than a second';
-  if (s === 1) return '1 second';
-  if (s < 60) return `${s} seconds`;
-  const m = Math.round(ms / 60_000);
-  if (m === 1) return 'About a minute';
-  if (m < 60) return `${m} minutes`;
-  const h = Math.round(ms / 3_600_000);
-  if (h === 1) return 'About an hour';
-  if (h < 48) return `${h} hours`;
-  if (h < 24 * 7 * 2) return `${Math.floor(h / 24)} days`;
-  if (h < 24 * 30 * 2) return `${Math.floor(h / 24 / 7)} weeks`;
-  if (h < 24 * 365 * 2) return `${Math.floor(h / 24 / 30)} months`;
-  return `${Math.floor(h / 24 / 365)} years`;
-}
+export { humanDuration };
 
 /** `N ago` for a unix time in seconds. */
 export function ago(unixSeconds: number, now = Date.now()): string {

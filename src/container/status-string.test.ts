@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { humanDuration, statusString } from './status-string.ts';
+import { statusString } from './status-string.ts';
+import { humanDuration } from '../units.ts';
 import { initialState } from './state.ts';
 
 test('humanDuration matches go-units boundaries', () => {
