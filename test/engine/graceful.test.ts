@@ -192,3 +192,25 @@ describe('graceful stop with moorage-init', () => {
     }
   });
 });
+
+describe('daemon-wide init and stop-scope choices', () => {
+  let d: TestDaemon;
+  before(async () => { d = await startDaemon({ args: ['--init-path', '/usr/bin/tini-static', '--stop-scope', 'init'] }); });
+  after(async () => { await d?.stop(); });
+
+  test('--init-path runs another init (tini) as PID 1 and --stop-scope init signals PID 1 only', async () => {
+    const id = (await d.docker(['run', '-d', 'busybox', 'sh', '-c', 'trap "exit 0" TERM; sleep 1000 & wait'])).stdout.trim();
+    try {
+      const pid = (await d.docker(['inspect', '-f', '{{.State.Pid}}', id])).stdout.trim();
+      assert.match(await readFile(`/proc/${pid}/cmdline`, 'utf8'), /^\/sbin\/moorage-init\0--\0sh\0/);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal((await d.docker(['stop', id])).code, 0);
+      const r = JSON.parse((await d.docker(['inspect', '-f', '{{json .State.LastStop}}', id])).stdout) as Report;
+      assert.equal(r.scope, 'init');
+      assert.equal(r.exitCode, 0);
+      assert.ok(r.processes.some((p) => p.end === 'killed-by-kernel' && p.command.startsWith('sleep')), JSON.stringify(r.processes));
+    } finally {
+      await d.docker(['rm', '-f', id]);
+    }
+  });
+});
