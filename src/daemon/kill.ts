@@ -4,12 +4,14 @@
  * an error, never a hang.
  * @module
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Container } from '../container/container.ts';
 import { Conflict, SystemError } from '../errors.ts';
-import { signalProcess } from '../runtime/procs.ts';
+import { isSameProcess, monitorAlive, signalProcess } from '../runtime/procs.ts';
 import { SIGKILL } from '../runtime/signals.ts';
 import type { SignalScope, TaskHandle } from '../runtime/task.ts';
 import type { Daemon } from './daemon.ts';
+import { handleExit } from './monitor.ts';
 import { waitStopped } from './wait.ts';
 
 /** After SIGKILL through the runtime, how long to wait for the exit (moby: 10 s). */
@@ -52,12 +54,29 @@ export async function killWithSignal(d: Daemon, c: Container, signal: number, sc
  */
 export async function forceKill(d: Daemon, c: Container): Promise<void> {
   if (!c.state.running) return;
-  await killWithSignal(d, c, SIGKILL, 'all');
-  if (await waitStopped(c, KILL_WAIT_MS)) return;
   const t = c.record.Task;
+  await killWithSignal(d, c, SIGKILL, 'all');
+  if (t && !(await monitorAlive(t.monitorPid, c.id))) {
+    await reportLostMonitor(d, c, t);
+    return;
+  }
+  if (await waitStopped(c, KILL_WAIT_MS)) return;
   if (t) await signalProcess(t.pid, t.startTime, SIGKILL);
   if (await waitStopped(c, DIRECT_KILL_WAIT_MS)) return;
   throw new SystemError(`tried to kill container, but did not receive an exit event`);
+}
+
+/**
+ * The container's conmon is gone, so no exit file will come: once its PID 1 is gone too, record
+ * exit 137 ourselves (what containerd's cleanupAfterDeadShim does for a dead shim).
+ */
+async function reportLostMonitor(d: Daemon, c: Container, t: NonNullable<Container['record']['Task']>): Promise<void> {
+  d.log.warn({ id: c.id, monitorPid: t.monitorPid }, 'the container lost its monitor: recording exit 137');
+  const deadline = Date.now() + DIRECT_KILL_WAIT_MS;
+  // Bounded: this path runs only after a monitor crash.
+  while ((await isSameProcess(t.pid, t.startTime)) && Date.now() < deadline) await sleep(20);
+  if (await isSameProcess(t.pid, t.startTime)) throw new SystemError('tried to kill container, but its process survived SIGKILL');
+  await handleExit(d, { id: c.id, code: 137, at: new Date() });
 }
 
 /** `POST /containers/{id}/kill`: SIGKILL waits for the exit; other signals return on delivery. */

@@ -4,10 +4,9 @@
  * running, and orphans (no monitor, no exit record) are killed and marked exited with 255.
  * @module
  */
-import { readFile } from 'node:fs/promises';
 import type { Container } from '../container/container.ts';
 import { isMounted } from '../image/rootfs.ts';
-import { isSameProcess } from '../runtime/procs.ts';
+import { isSameProcess, monitorAlive } from '../runtime/procs.ts';
 import type { Daemon } from './daemon.ts';
 import { handleExit, teardown } from './monitor.ts';
 
@@ -45,14 +44,4 @@ async function restoreOne(d: Daemon, c: Container): Promise<void> {
   c.state.setStopped(255, new Date(), 'container lost its monitor while the daemon was down');
   c.cleanup = teardown(d, c);
   await d.containers.checkpoint(c);
-}
-
-/** conmon is alive when its pid runs conmon for this container (not a zombie, not a reuse). */
-async function monitorAlive(pid: number, id: string): Promise<boolean> {
-  try {
-    const args = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
-    return args.includes('-c') && args[args.indexOf('-c') + 1] === id;
-  } catch {
-    return false;
-  }
 }

@@ -109,3 +109,16 @@ export async function inOtherMountNamespace(pid: number): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * True when `pid` is conmon monitoring container `id`: a zombie (empty cmdline) or a reused pid
+ * does not count.
+ */
+export async function monitorAlive(pid: number, id: string): Promise<boolean> {
+  try {
+    const args = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
+    return args.includes('-c') && args[args.indexOf('-c') + 1] === id;
+  } catch {
+    return false;
+  }
+}

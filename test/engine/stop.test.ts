@@ -179,6 +179,25 @@ describe('stop and kill through the docker CLI', () => {
     }
   });
 
+  test('a container whose monitor died is still stopped, and reported as exit 137', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const id = await runD('--init=false', 'busybox', 'sleep', '1000');
+    try {
+      const pid = Number((await d.docker(['inspect', '-f', '{{.State.Pid}}', id])).stdout);
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+      const conmon = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      assert.match(await readFile(`/proc/${conmon}/cmdline`, 'utf8'), /^\/usr\/bin\/conmon\0/);
+      process.kill(conmon, 'SIGKILL'); // the monitor this test's container runs under
+      const t0 = Date.now();
+      const r = await d.docker(['stop', '-t', '1', id]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(Date.now() - t0 < 8000, `took ${Date.now() - t0} ms`);
+      assert.equal((await d.docker(['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', id])).stdout.trim(), 'exited 137');
+    } finally {
+      await d.docker(['rm', '-f', id]);
+    }
+  });
+
   test('wait conditions: next-exit and removed', async () => {
     const id = await runD('busybox', 'sh', '-c', 'sleep 0.3; exit 4');
     const api = (method: string, path: string) => new Promise<{ status: number; body: string }>((resolve, reject) => {
