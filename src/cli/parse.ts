@@ -3,7 +3,7 @@
  * flag: …`, exit 125).
  * @module
  */
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { Filters } from '../client/types.ts';
 import type { RestartPolicy } from '../client/types.ts';
 
@@ -129,4 +129,12 @@ function secondsString(ms: number): string {
 export function splitRepoTag(ref: string): { repo: string; tag: string | undefined } {
   const m = /^(.*[^/]):([^:/]+)$/.exec(ref);
   return m ? { repo: m[1]!, tag: m[2] } : { repo: ref, tag: undefined };
+}
+
+/** The `-t/--time`, `--timeout` and `-s/--signal` flags shared by `stop` and `restart`. */
+export function stopFlags(cmd: Command, signalHelp: string): Command {
+  return cmd
+    .option('-t, --time <seconds>', 'Seconds to wait before killing the container (default: its stop timeout, else 10; -1 waits forever)', parseInteger)
+    .option('--timeout <seconds>', 'Same as --time', parseInteger)
+    .option('-s, --signal <signal>', signalHelp);
 }

@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { forEachTarget, type CliContext } from '../context.ts';
-import { parseInteger } from '../parse.ts';
+import { stopFlags } from '../parse.ts';
 
 /** Registers kill, restart, wait, rm, pause and unpause. */
 export function registerContainerVerbs(program: Command, ctx: CliContext): void {
@@ -21,12 +21,9 @@ export function registerContainerVerbs(program: Command, ctx: CliContext): void 
       });
     });
 
-  program.command('restart')
+  stopFlags(program.command('restart')
     .description('Restart one or more containers (stop as `moorage stop` does, then start)')
-    .argument('<container...>', 'container names or IDs')
-    .option('-t, --time <seconds>', 'Seconds to wait before killing the container (default: its stop timeout, else 10; -1 waits forever)', parseInteger)
-    .option('--timeout <seconds>', 'Same as --time', parseInteger)
-    .option('-s, --signal <signal>', 'Signal to stop the container with (default: its stop signal, else SIGTERM)')
+    .argument('<container...>', 'container names or IDs'), 'Signal to stop the container with (default: its stop signal, else SIGTERM)')
     .action(async (targets: string[], o: { time?: number; timeout?: number; signal?: string }) => {
       await forEachTarget(ctx, targets, async (t) => {
         await ctx.client().containers.restart(t, { timeout: o.timeout ?? o.time, signal: o.signal });

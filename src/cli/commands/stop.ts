@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { describeError, type CliContext } from '../context.ts';
-import { parseInteger } from '../parse.ts';
+import { stopFlags } from '../parse.ts';
 import { LiveLines } from '../progress.ts';
 import { formatTable } from '../table.ts';
 import type { StopReport } from '../../client/types.ts';
@@ -15,12 +15,9 @@ interface StopFlags { time?: number; timeout?: number; signal?: string; report?:
 
 /** Registers `stop`. */
 export function registerStop(program: Command, ctx: CliContext): void {
-  program.command('stop')
+  stopFlags(program.command('stop')
     .description('Stop one or more running containers: the stop signal, then SIGKILL after the timeout')
-    .argument('<container...>', 'container names or IDs')
-    .option('-t, --time <seconds>', 'Seconds to wait before killing the container (default: its stop timeout, else 10; -1 waits forever)', parseInteger)
-    .option('--timeout <seconds>', 'Same as --time', parseInteger)
-    .option('-s, --signal <signal>', 'Signal to send (default: the container\'s stop signal, else SIGTERM)')
+    .argument('<container...>', 'container names or IDs'), 'Signal to send (default: the container\'s stop signal, else SIGTERM)')
     .option('--report', 'After stopping, print what each process received and how it ended (moorage)')
     .option('--format <format>', 'With --report: "json" prints the report as JSON')
     .action(async (targets: string[], o: StopFlags) => {
