@@ -4,8 +4,6 @@
  */
 import { humanDuration } from '../units.ts';
 
-export { humanDuration };
-
 /** `N ago` for a unix time in seconds. */
 export function ago(unixSeconds: number, now = Date.now()): string {
   return `${humanDuration(Math.max(0, now - unixSeconds * 1000))} ago`;
