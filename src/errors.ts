@@ -42,11 +42,6 @@ export class SystemError extends MoorageError {
   }
 }
 
-/** A bounded wait ran out (HTTP 500: the operation did not complete in time). */
-export class Timeout extends MoorageError {
-  constructor(message: string) { super('MOORAGE_TIMEOUT', message); }
-}
-
 /** The message of any thrown value. */
 export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);

@@ -116,6 +116,15 @@ export function param(ctx: Ctx, name: string): string {
   return decodeURIComponent(ctx.params[name] ?? '');
 }
 
+/** Resolves when a stream can take more data (or has closed). */
+export function drained(w: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => { w.off('drain', done); w.off('close', done); resolve(); };
+    w.on('drain', done);
+    w.on('close', done);
+  });
+}
+
 /** Starts a streaming 200 response and flushes the headers at once. */
 export function startStream(ctx: Ctx, contentType: string): ServerResponse {
   const res = ctx.res!;

@@ -7,7 +7,7 @@ import { InvalidParameter } from '../errors.ts';
 /** The newest API version moorage speaks (what the docker CLI 28.2 asks for). */
 export const MAX_API_VERSION = '1.50';
 /** The oldest API version moorage accepts. */
-export const MIN_API_VERSION = '1.24';
+export const MIN_API_VERSION = '1.40';
 
 /** Compares two `major.minor` versions. */
 export function compareVersions(a: string, b: string): number {

@@ -6,7 +6,7 @@
  */
 import type { Container } from '../container/container.ts';
 import { statusString } from '../container/status-string.ts';
-import { parseBind } from '../daemon/create.ts';
+import { parseBind } from '../container/binds.ts';
 import type { Daemon } from '../daemon/daemon.ts';
 import type { ImageRecord } from '../image/store.ts';
 

@@ -58,6 +58,8 @@ export interface TaskInfo {
   monitorPid: number;
   /** The runtime that created the task (runc or crun): the one that must delete it. */
   runtime: string;
+  /** When the task was created (ms since the epoch): exit records older than this are stale. */
+  createdAt?: number;
 }
 
 /** Everything persisted about one container. */
@@ -87,12 +89,12 @@ export class Container {
   cleanup: Promise<void> = Promise.resolve();
   /** A start in progress, so a second start waits for it instead of racing. */
   starting: Promise<void> | null = null;
-  /** Set by restart: the exit it causes must not trigger AutoRemove. */
-  restarting = false;
+  /** Set while a manual restart runs: the exit it causes must not trigger AutoRemove. */
+  manualRestart = false;
   /** The last exit's checkpoint (with its stop report, when a stop caused it). */
   exitSaved: Promise<void> = Promise.resolve();
   /** The recorder of the stop in progress, which the exit handler asks for the report. */
-  stopReport: { finish(): Promise<StopReport>; stopSampling(): void } | null = null;
+  stopRecorder: { finish(): Promise<StopReport>; stopSampling(): void } | null = null;
 
   constructor(record: ContainerRecord, containersDir: string) {
     this.record = record;
@@ -120,8 +122,10 @@ export class Container {
   get workDir(): string { return join(this.dir, 'work'); }
   /** The container's PID 1 pid file, written by the runtime. */
   get pidFile(): string { return join(this.dir, 'pidfile'); }
-  /** The host directory bind-mounted into the container for moorage-init's report. */
-  get initDir(): string { return join(this.dir, 'init'); }
-  /** Where moorage-init appends its reap records. */
-  get initReportPath(): string { return join(this.dir, 'init', 'report'); }
+  /**
+   * Where moorage-init appends its reap records: a host file bind-mounted into the container.
+   * A mount point cannot be unlinked or renamed from inside, so the container can change its
+   * content but never make this host path a symlink or a fifo.
+   */
+  get initReportPath(): string { return join(this.dir, 'init-report'); }
 }

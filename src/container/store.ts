@@ -63,6 +63,7 @@ export class ContainerStore {
    * last one on disk is the newest; each call resolves once its own state is durable.
    */
   checkpoint(c: Container): Promise<void> {
+    if (this.#byId.get(c.id) !== c) return Promise.resolve(); // removed: nothing left to save
     const previous = this.#writes.get(c.id) ?? Promise.resolve();
     const next = previous.catch(() => {}).then(() =>
       writeFileAtomic(join(c.dir, CHECKPOINT), JSON.stringify(c.record)));

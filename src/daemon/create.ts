@@ -4,8 +4,8 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { isAbsolute } from 'node:path';
 import type { ContainerConfig, ContainerRecord, HostConfig, KnownConfig, KnownHostConfig, RestartPolicy } from '../container/container.ts';
+import { parseBind } from '../container/binds.ts';
 import { initialState } from '../container/state.ts';
 import { InvalidParameter, NotFound } from '../errors.ts';
 import { prepareOverlay } from '../image/rootfs.ts';
@@ -91,31 +91,6 @@ export async function createContainer(d: Daemon, name: string | undefined, body:
   await prepareOverlay({ lower: d.images.rootfs(image), upper: c.upperDir, work: c.workDir, merged: c.rootfsDir });
   d.emit(c, 'create');
   return { Id: id, Warnings: [] };
-}
-
-/** A parsed `-v SRC:DST[:ro|rw]` bind. */
-export interface Bind {
-  source: string;
-  destination: string;
-  readonly: boolean;
-}
-
-/** Parses a HostConfig.Binds entry; only host paths are supported (no named volumes). */
-export function parseBind(spec: string): Bind {
-  const parts = spec.split(':');
-  if (parts.length < 2 || parts.length > 3) throw new InvalidParameter(`invalid volume specification: '${spec}'`);
-  const [source, destination, mode = 'rw'] = parts as [string, string, string?];
-  if (!isAbsolute(source)) {
-    throw new InvalidParameter(`invalid volume specification: '${spec}': moorage supports host paths only, not named volumes`);
-  }
-  if (!isAbsolute(destination)) {
-    throw new InvalidParameter(`invalid volume specification: '${spec}': mount path must be absolute`);
-  }
-  const opts = mode.split(',');
-  if (opts.some((o) => !['ro', 'rw', 'z', 'Z', 'private', 'rprivate'].includes(o))) {
-    throw new InvalidParameter(`invalid mode: ${mode}`);
-  }
-  return { source, destination, readonly: opts.includes('ro') };
 }
 
 function validatePolicy(p: Partial<RestartPolicy> | undefined): RestartPolicy {

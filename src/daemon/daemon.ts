@@ -5,6 +5,7 @@
  * @module
  */
 import { mkdir } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { Container } from '../container/container.ts';
@@ -35,6 +36,7 @@ export class Daemon {
   /** Set once shutdown begins: exits then do not count as manual stops. */
   shuttingDown = false;
   readonly startedAt = new Date();
+  readonly #inflight = new Set<Promise<unknown>>();
 
   constructor(config: DaemonConfig, log: Logger = pino({ level: config.logLevel })) {
     this.config = config;
@@ -57,8 +59,24 @@ export class Daemon {
     for (const f of await this.containers.load()) {
       this.log.error({ id: f.id, error: f.error }, 'skipping container with an unreadable checkpoint');
     }
-    await this.exits.start();
+    await this.exits.start((err) => this.log.error({ err }, 'exit watcher failed'));
+    // Restore applies exits that happened while the daemon was down (without `die`); the scan
+    // then catches records of containers restore did not expect to be running.
     await restore(this);
+    await this.exits.scan();
+  }
+
+  /** Registers an operation (a stop) that shutdown lets finish. */
+  track<T>(p: Promise<T>): Promise<T> {
+    this.#inflight.add(p);
+    void p.finally(() => this.#inflight.delete(p)).catch(() => {});
+    return p;
+  }
+
+  /** Waits for tracked operations to finish, at most `ms`. */
+  async settle(ms: number): Promise<void> {
+    if (!this.#inflight.size) return;
+    await Promise.race([Promise.allSettled([...this.#inflight]), sleep(ms, undefined, { ref: false })]);
   }
 
   /** Publishes a container event with Docker's attributes: labels, `image` and `name`. */

@@ -42,6 +42,7 @@ export async function killWithSignal(d: Daemon, c: Container, signal: number, sc
     // A frozen process receives the signal only when thawed.
     await d.tasks.resume(task).catch(() => {});
     c.state.data.Paused = false;
+    void d.containers.checkpoint(c).catch(() => {});
     d.emit(c, 'unpause');
   }
   d.emit(c, 'kill', { signal: String(signal) });
@@ -57,7 +58,10 @@ export async function forceKill(d: Daemon, c: Container): Promise<void> {
   const t = c.record.Task;
   await killWithSignal(d, c, SIGKILL, 'all');
   if (t && !(await monitorAlive(t.monitorPid, c.id))) {
-    await reportLostMonitor(d, c, t);
+    // conmon also exits right after recording a normal exit: use that record when it is there.
+    const rec = await d.exits.read(c.id);
+    if (rec) await handleExit(d, rec);
+    else await reportLostMonitor(d, c, t);
     return;
   }
   if (await waitStopped(c, KILL_WAIT_MS)) return;

@@ -41,10 +41,21 @@ export function parseTail(raw: string | undefined): number | undefined {
 export async function* containerLogs(c: Container, o: LogOptions, abort: AbortSignal): AsyncGenerator<LogRecord> {
   const keep = (r: LogRecord) => ((r.stream === 'stdout' && o.stdout) || (r.stream === 'stderr' && o.stderr))
     && (o.sinceNano === 0n || r.timeNano >= o.sinceNano) && (o.untilNano === 0n || r.timeNano <= o.untilNano);
-  const { records, end } = await readLog(c.logPath);
-  let selected = records.filter(keep);
-  if (o.tail !== undefined) selected = o.tail === 0 ? [] : selected.slice(-o.tail);
-  for (const r of selected) yield r;
+  let end = 0;
+  const last: LogRecord[] = []; // with tail, only the last N are kept while reading
+  for await (const batch of readLog(c.logPath)) {
+    end = batch.end;
+    for (const r of batch.records) {
+      if (!keep(r)) continue;
+      if (o.tail === undefined) {
+        yield r;
+        continue;
+      }
+      last.push(r);
+      if (last.length > o.tail) last.shift();
+    }
+  }
+  for (const r of last) yield r;
   if (!o.follow || !c.state.running || (o.untilNano !== 0n && o.untilNano < BigInt(Date.now()) * 1_000_000n)) return;
   const stopped = c.state.wait('not-running');
   abort.addEventListener('abort', () => stopped.cancel(), { once: true });

@@ -22,10 +22,15 @@ export async function handleExit(d: Daemon, e: ExitRecord, opts: { emit?: boolea
   // A fast process can exit before its start has recorded it running: let the start finish.
   await c.starting?.catch(() => {});
   const task = c.record.Task;
-  if (!task) return; // already handled: fs.watch reports a file more than once
+  if (!task || e.at.getTime() + 1 < (task.createdAt ?? 0)) {
+    // Handled already (fs.watch reports a file more than once), or a stale record of an
+    // earlier run that a late monitor wrote: it must not end the current run.
+    if (!task) await d.exits.forget(e.id);
+    return;
+  }
   c.record.Task = null;
   const oom = await access(join(c.persistDir, 'oom')).then(() => true, () => false);
-  const recorder = c.stopReport;
+  const recorder = c.stopRecorder;
   recorder?.stopSampling();
   // Synchronous from here to `exitSaved`, so waiters (a stop) see `die` and can await the save.
   const duration = Math.max(0, Math.floor((e.at.getTime() - Date.parse(c.state.data.StartedAt)) / 1000));
@@ -41,13 +46,13 @@ export async function handleExit(d: Daemon, e: ExitRecord, opts: { emit?: boolea
   })();
   c.cleanup = teardown(d, c);
   await c.exitSaved;
-  if (c.hostConfig.AutoRemove && !c.restarting && !d.shuttingDown) {
+  if (c.hostConfig.AutoRemove && !c.manualRestart && !d.shuttingDown && !c.state.data.RemovalInProgress) {
     await removeContainer(d, c, { force: true }).catch((err: Error) =>
       d.log.error({ err, id: c.id }, 'auto-remove failed'));
   }
 }
 
-/** Deletes the runtime's task and unmounts the rootfs; never throws. */
+/** Deletes the runtime's record of the exited task and unmounts the rootfs; never throws. */
 export async function teardown(d: Daemon, c: Container): Promise<void> {
   await d.tasks.delete(c.id).catch((err: Error) => d.log.warn({ err, id: c.id }, 'runtime delete failed'));
   await unmountOverlay(c.rootfsDir).catch((err: Error) => d.log.warn({ err, id: c.id }, 'unmount failed'));

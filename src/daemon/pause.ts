@@ -15,6 +15,7 @@ export async function pauseContainer(d: Daemon, c: Container): Promise<void> {
   if (c.state.data.Paused) throw new Conflict(`Container ${c.id} is already paused`);
   if (c.state.data.Restarting) throw new Conflict(`Container ${c.id} is restarting, wait until the container is running`);
   await d.tasks.pause(task);
+  if (!c.state.running) throw new Conflict(`Container ${c.id} is not running`); // exited meanwhile
   c.state.data.Paused = true;
   await d.containers.checkpoint(c);
   d.emit(c, 'pause');

@@ -11,6 +11,7 @@ import { forceKill } from './kill.ts';
 
 /** Removes a container; `force` kills it first if it runs. */
 export async function removeContainer(d: Daemon, c: Container, opts: { force: boolean }): Promise<void> {
+  await c.starting?.catch(() => {}); // judge "running" after a start in progress has settled
   if (c.state.data.RemovalInProgress) {
     throw new Conflict(`removal of container ${c.name} is already in progress`);
   }
@@ -21,7 +22,6 @@ export async function removeContainer(d: Daemon, c: Container, opts: { force: bo
   c.state.data.RemovalInProgress = true;
   try {
     if (c.state.running) await forceKill(d, c);
-    await c.starting?.catch(() => {});
     await c.cleanup;
     await unmountOverlay(c.rootfsDir);
     await d.tasks.delete(c.id, true).catch(() => {});

@@ -14,11 +14,11 @@ import type { StopOptions } from './stop-policy.ts';
 export async function restartContainer(d: Daemon, c: Container, opts: StopOptions): Promise<void> {
   try {
     if (c.state.running) {
-      c.restarting = true;
+      c.manualRestart = true;
       try {
         await stopContainer(d, c, opts);
       } finally {
-        c.restarting = false;
+        c.manualRestart = false;
       }
     }
     await startContainer(d, c, { manual: true });

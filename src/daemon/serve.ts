@@ -32,6 +32,8 @@ export async function serveDaemon(config: DaemonConfig): Promise<void> {
       daemon.log.info({ signal: sig }, 'shutting down');
       void (async () => {
         await api.close();
+        // Stops in progress finish (each is bounded by its timeout + 12 s, or this).
+        await daemon.settle(Math.max(15, config.defaultStopTimeout + 15) * 1000);
         daemon.shuttingDown = true;
         await daemon.close();
         resolve();

@@ -13,15 +13,15 @@ import { resolveUser } from '../image/user.ts';
 import type { BindMount } from '../runtime/bundle.ts';
 import { CreateFailed } from '../runtime/conmon.ts';
 import { signalName } from '../runtime/signals.ts';
-import { parseBind } from './create.ts';
+import { parseBind } from '../container/binds.ts';
 import type { Daemon } from './daemon.ts';
 import { removeContainer } from './remove.ts';
 import { stopScopeOf, stopSignalOf, usesInit } from './stop-policy.ts';
 
 /** Where the init binary appears inside containers. */
 export const INIT_DEST = '/sbin/moorage-init';
-/** The directory inside containers where moorage-init writes its report. */
-export const INIT_REPORT_DIR = '/run/moorage-init';
+/** The file inside containers where moorage-init writes its report. */
+export const INIT_REPORT = '/run/moorage-init.report';
 
 /** Starts a container; `manual` (a user's start, not a policy restart) resets the manual-stop flag. */
 export async function startContainer(d: Daemon, c: Container, opts: { manual?: boolean } = {}): Promise<void> {
@@ -49,13 +49,17 @@ async function run(d: Daemon, c: Container, manual: boolean): Promise<void> {
     await mountOverlay({ lower: d.images.rootfs(image), upper: c.upperDir, work: c.workDir, merged: c.rootfsDir });
     const user = await resolveUser(c.rootfsDir, c.config.User);
     const { args, binds } = await processArgs(d, c);
+    const createdAt = Date.now();
     const env = c.config.Env.some((e) => e.startsWith('HOME=')) ? c.config.Env : [...c.config.Env, `HOME=${user.home}`];
     const task = await d.tasks.create({
       id: c.id, hostname: c.config.Hostname, rootfs: c.rootfsDir, args, env, cwd: c.config.WorkingDir || '/',
       uid: user.uid, gid: user.gid, additionalGids: user.additionalGids, binds,
       hostNetwork: c.hostConfig.NetworkMode === 'host',
     }, c.name, { bundleDir: c.bundleDir, pidFile: c.pidFile, persistDir: c.persistDir, logPath: c.logPath, exitDir: d.exits.dir });
-    c.record.Task = { pid: task.pid, startTime: task.startTime, monitorPid: task.monitorPid, runtime: d.tasks.runtime.name };
+    c.record.Task = { pid: task.pid, startTime: task.startTime, monitorPid: task.monitorPid, runtime: d.tasks.runtime.name, createdAt };
+    // Persist the task before it runs, so a restarted daemon finds its monitor; not awaited:
+    // the checkpoint after start is chained behind it.
+    void d.containers.checkpoint(c).catch(() => {});
     await d.tasks.start(task);
     c.state.setRunning(task.pid);
     if (manual) {
@@ -83,13 +87,10 @@ async function processArgs(d: Daemon, c: Container): Promise<{ args: string[]; b
   if (!basename(d.config.initPath).startsWith('moorage-init')) {
     return { args: [INIT_DEST, '--', ...argv], binds }; // another init (tini): its own flags only
   }
-  await mkdir(c.initDir, { recursive: true });
   await writeFile(c.initReportPath, ''); // each run's report starts empty
-  // The init runs as the container's user, so it must be able to append whoever that is.
-  await chmod(c.initDir, 0o777);
-  await chmod(c.initReportPath, 0o666);
-  binds.push({ source: c.initDir, destination: INIT_REPORT_DIR, readonly: false });
-  const flags = ['--stop-signal', signalName(stopSignalOf(c)), '--report', `${INIT_REPORT_DIR}/report`];
+  await chmod(c.initReportPath, 0o666); // the init runs as the container's user, whoever that is
+  binds.push({ source: c.initReportPath, destination: INIT_REPORT, readonly: false });
+  const flags = ['--stop-signal', signalName(stopSignalOf(c)), '--report', INIT_REPORT];
   if (stopScopeOf(d, c) === 'init') flags.push('--no-drain'); // Docker's scope: behave as tini
   return { args: [INIT_DEST, ...flags, '--', ...argv], binds };
 }

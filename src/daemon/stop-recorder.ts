@@ -7,7 +7,8 @@
  * killed when PID 1 exited).
  * @module
  */
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { Container } from '../container/container.ts';
 import type { ProcessReport, StopReport } from '../container/stop-report.ts';
 import { isSameProcess, namespacePid, readCmdline, readStat } from '../runtime/procs.ts';
@@ -16,6 +17,8 @@ import type { SignalScope, TaskHandle } from '../runtime/task.ts';
 import type { Daemon } from './daemon.ts';
 
 const SAMPLE_MS = 20;
+/** A report larger than this is cut: the init writes a few lines per process. */
+const REPORT_MAX = 4 << 20;
 
 interface Tracked {
   pid: number;
@@ -68,6 +71,8 @@ export class StopRecorder {
   readonly #startedAt = new Date();
   #timer: NodeJS.Timeout | null = null;
   #escalated = false;
+  /** The report, once {@link finish} has built it. */
+  report: StopReport | null = null;
 
   private constructor(c: Container, task: TaskHandle, plan: StopPlan, procs: Tracked[]) {
     this.#c = c;
@@ -108,7 +113,7 @@ export class StopRecorder {
   async finish(): Promise<StopReport> {
     const state = this.#c.state.data;
     const exitAt = Date.parse(state.FinishedAt);
-    const reaps = parseInitReport(await readFile(this.#c.initReportPath, 'utf8').catch(() => ''))
+    const reaps = parseInitReport(await readReport(this.#c.initReportPath))
       .filter((r) => r.at >= this.#startedAt.getTime() - 1000);
     const mainReap = reaps.find((r) => r.main);
     const processes = this.#procs.map((p): ProcessReport => {
@@ -129,11 +134,12 @@ export class StopRecorder {
       if (!this.#plan.drain) return { ...base, end: 'killed-by-kernel', killSignal: 'SIGKILL', endedAt: state.FinishedAt };
       return base;
     });
-    return {
+    this.report = {
       signal: this.#plan.signal, timeout: this.#plan.timeout, scope: this.#plan.target === 'all' || this.#plan.drain ? 'all' : 'init',
       startedAt: this.#startedAt.toISOString(), finishedAt: new Date().toISOString(), escalated: this.#escalated,
       exitCode: state.ExitCode, processes,
     };
+    return this.report;
   }
 
   async #sample(): Promise<void> {
@@ -151,6 +157,23 @@ export function summarizeReport(r: StopReport): Record<string, string> {
     processes: String(r.processes.length), exited: count('exited'), signaled: count('signaled'),
     killedAtDeadline: count('killed-at-deadline'), killedByKernel: count('killed-by-kernel'), escalated: String(r.escalated),
   };
+}
+
+/** The container writes this file: read at most {@link REPORT_MAX} bytes of it. */
+async function readReport(path: string): Promise<string> {
+  let fh;
+  try {
+    fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    const st = await fh.stat();
+    if (!st.isFile()) return '';
+    const buf = Buffer.alloc(Math.min(st.size, REPORT_MAX));
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    return buf.subarray(0, bytesRead).toString('utf8');
+  } catch {
+    return '';
+  } finally {
+    await fh?.close();
+  }
 }
 
 /** `exited` with a code, or `signaled` for 128+N codes. */

@@ -26,8 +26,15 @@ function signalTarget(d: Daemon, c: Container): SignalScope {
   return usesInit(d, c) || stopScopeOf(d, c) === 'init' ? 'pid1' : 'all';
 }
 
-/** Stops a container. 304 when it is not running; 500 when the stop fails. */
-export async function stopContainer(d: Daemon, c: Container, opts: StopOptions): Promise<void> {
+/**
+ * Stops a container. 304 when it is not running; 500 when the stop fails. A daemon shutdown
+ * lets a stop in progress finish.
+ */
+export function stopContainer(d: Daemon, c: Container, opts: StopOptions): Promise<void> {
+  return d.track(stop(d, c, opts));
+}
+
+async function stop(d: Daemon, c: Container, opts: StopOptions): Promise<void> {
   if (!c.state.running) throw new NotModified('container already stopped');
   let signal: number, timeout: number;
   try {
@@ -38,10 +45,14 @@ export async function stopContainer(d: Daemon, c: Container, opts: StopOptions):
   const task = taskOf(d, c);
   const target = signalTarget(d, c);
   // A stop that overlaps another one waits with it; the first one's recorder writes the report.
-  const recorder = task && !c.stopReport ? await StopRecorder.begin(d, c, task, {
+  let recorder = task && !c.stopRecorder ? await StopRecorder.begin(d, c, task, {
     signal: signalName(signal), timeout, target, init: usesInit(d, c), drain: usesInit(d, c) && stopScopeOf(d, c) === 'all',
   }) : null;
-  if (recorder) c.stopReport = recorder;
+  if (recorder && (c.stopRecorder || c.record.Task?.pid !== task?.pid)) {
+    recorder.stopSampling(); // it exited (or another stop began) while we looked: nothing to report
+    recorder = null;
+  }
+  if (recorder) c.stopRecorder = recorder;
   try {
     const delivered = await killWithSignal(d, c, signal, timeout === 0 ? 'pid1' : target);
     const waitMs = !delivered && timeout !== 0 ? Math.min(UNDELIVERED_WAIT_MS, timeout < 0 ? Infinity : timeout * 1000)
@@ -61,9 +72,8 @@ export async function stopContainer(d: Daemon, c: Container, opts: StopOptions):
   } finally {
     if (recorder) {
       recorder.stopSampling();
-      c.stopReport = null;
+      c.stopRecorder = null;
     }
   }
-  const report = recorder ? c.record.LastStop : null;
-  d.emit(c, 'stop', report ? summarizeReport(report) : {});
+  d.emit(c, 'stop', recorder?.report ? summarizeReport(recorder.report) : {});
 }

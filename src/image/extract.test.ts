@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, readlink, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, readlink, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -65,6 +65,7 @@ for (const [what, entries] of [
   ['a symlink that climbs out', [{ name: 'up', type: 'symlink', linkname: '../../../../etc' }]],
   ['a write through a symlink', [{ name: 'dir', type: 'symlink', linkname: '/tmp' }, { name: 'dir/owned', body: 'x' }]],
   ['a hard link to a host file', [{ name: 'passwd', type: 'link', linkname: '/etc/passwd' }]],
+  ['a write through a hard link to a symlink', [{ name: 's', type: 'symlink', linkname: '/tmp' }, { name: 'h', type: 'link', linkname: 's' }, { name: 'h/moorage-owned', body: 'x' }]],
   ['a hard link with ..', [{ name: 'passwd', type: 'link', linkname: '../../etc/passwd' }]],
 ] as [string, Entry[]][]) {
   test(`an archive with ${what} is refused as invalid`, async () => {
@@ -73,6 +74,23 @@ for (const [what, entries] of [
     assert.equal(out.err.name, 'InvalidParameter');
   });
 }
+
+test('a file over an earlier symlink replaces the link instead of writing through it', async () => {
+  const outside = await mkdtemp(join(tmpdir(), 'moorage-outside-'));
+  try {
+    const out = await extractTo(await makeTar([
+      { name: 'x', type: 'symlink', linkname: `${outside}/pwned` }, { name: 'x', body: 'inside' },
+      { name: 'd', type: 'symlink', linkname: outside }, { name: 'd', type: 'directory', mode: 0o777 },
+    ]));
+    assert.ok(out.root, String(out.err));
+    assert.equal(await readFile(join(out.root, 'x'), 'utf8'), 'inside');
+    assert.deepEqual(await readdir(outside), []);
+    assert.equal((await stat(outside)).mode & 0o777, 0o700);
+    await rm(out.root, { recursive: true, force: true });
+  } finally {
+    await rm(outside, { recursive: true, force: true });
+  }
+});
 
 test('garbage is refused as an invalid archive', async () => {
   const out = await extractTo(Buffer.from('this is not a tar file at all, not even close'.repeat(20)));

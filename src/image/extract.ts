@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { chmod, link, lchown, lutimes, mkdir, symlink } from 'node:fs/promises';
+import { chmod, link, lchown, lstat, lutimes, mkdir, rm, symlink } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -65,30 +65,22 @@ function checkHardlinkTarget(entry: string, target: string, seen: Set<string>): 
 export async function extractLayer(input: Readable, root: string, onBytes?: (n: number) => void): Promise<Extracted> {
   const hash = createHash('sha256');
   const extract = tar.extract();
-  const symlinks = new Set<string>();
   const seen = new Set<string>();
   const dirModes: [string, number][] = [];
   let size = 0;
   let entries = 0;
-
-  // A path is unsafe to write when one of its parents is a symlink this archive created.
-  const throughSymlink = (rel: string) => {
-    for (let p = posix.dirname(rel); p !== '.' && p !== ''; p = posix.dirname(p)) {
-      if (symlinks.has(p)) return true;
-    }
-    return false;
-  };
 
   const consume = (async () => {
     for await (const entry of extract) {
       const h = entry.header;
       const rel = safeEntryPath(h.name);
       entries++;
-      if (rel && throughSymlink(rel)) {
-        throw new InvalidParameter(`invalid tar entry "${h.name}": path goes through a symlink`);
-      }
       const dest = join(root, rel);
-      if (rel) await mkdir(dirname(dest), { recursive: true });
+      if (rel) {
+        await assertRealParents(root, rel, h.name);
+        await mkdir(dirname(dest), { recursive: true });
+        await clearFor(dest, h.type === 'directory');
+      }
       switch (h.type) {
         case 'directory':
           await mkdir(dest, { recursive: true });
@@ -96,14 +88,14 @@ export async function extractLayer(input: Readable, root: string, onBytes?: (n: 
           break;
         case 'file':
         case 'contiguous-file':
-          await pipeline(entry, createWriteStream(dest, { mode: h.mode ?? 0o644 }));
+          // O_EXCL: never opens through a symlink, whatever is at `dest`.
+          await pipeline(entry, createWriteStream(dest, { flags: 'wx', mode: h.mode ?? 0o644 }));
           size += h.size ?? 0;
           await chmod(dest, h.mode ?? 0o644);
           break;
         case 'symlink':
           checkSymlinkTarget(rel, h.linkname ?? '');
           await symlink(h.linkname ?? '', dest);
-          symlinks.add(rel);
           break;
         case 'link':
           await link(join(root, checkHardlinkTarget(rel, h.linkname ?? '', seen)), dest);
@@ -131,9 +123,31 @@ export async function extractLayer(input: Readable, root: string, onBytes?: (n: 
     input.resume();
     throw toInvalid(err);
   }
-  // Directory modes last, so a read-only directory does not stop its own extraction.
-  for (const [dir, mode] of dirModes.reverse()) await chmod(dir, mode).catch(() => {});
+  // Directory modes last, so a read-only directory does not stop its own extraction; a path
+  // a later entry turned into something else is left alone.
+  for (const [dir, mode] of dirModes.reverse()) {
+    if ((await lstat(dir).catch(() => null))?.isDirectory()) await chmod(dir, mode).catch(() => {});
+  }
   return { digest: hash.digest('hex'), size, entries };
+}
+
+/** Refuses an entry whose parent directories include a symlink (checked on disk, not by name). */
+async function assertRealParents(root: string, rel: string, name: string): Promise<void> {
+  let p = root;
+  for (const part of posix.dirname(rel).split('/').filter((x) => x && x !== '.')) {
+    p = join(p, part);
+    const st = await lstat(p).catch(() => null);
+    if (!st) return; // the rest is created fresh by mkdir
+    if (st.isSymbolicLink()) throw new InvalidParameter(`invalid tar entry "${name}": path goes through a symlink`);
+    if (!st.isDirectory()) throw new InvalidParameter(`invalid tar entry "${name}": a parent is not a directory`);
+  }
+}
+
+/** Makes room for an entry: a later entry replaces an earlier one, as tar does. */
+async function clearFor(dest: string, isDir: boolean): Promise<void> {
+  const st = await lstat(dest).catch(() => null);
+  if (!st || (isDir && st.isDirectory())) return;
+  await rm(dest, { recursive: st.isDirectory(), force: true });
 }
 
 function toInvalid(err: unknown): Error {

@@ -27,15 +27,20 @@ export class ExitWatcher {
     this.#onExit = onExit;
   }
 
-  /** Starts watching; exits recorded while nobody watched are reported too. */
-  async start(): Promise<void> {
+  /** Starts watching for new exit records. */
+  async start(onError: (err: Error) => void): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     this.#watcher = watch(this.dir, (_event, name) => {
       // conmon writes `<id>.XXXXXX` then renames it to `<id>`: only the final name counts.
       if (name && !name.includes('.')) void this.#read(String(name));
     });
+    this.#watcher.on('error', onError);
+  }
+
+  /** Reports every record already in the directory (written while nobody watched). */
+  async scan(): Promise<void> {
     for (const name of await readdir(this.dir)) {
-      if (!name.includes('.')) void this.#read(name);
+      if (!name.includes('.')) await this.#read(name);
     }
   }
 

@@ -46,27 +46,42 @@ export function formatTimeNano(ns: bigint): string {
   return `${iso}.${String(ns % 1_000_000_000n).padStart(9, '0')}Z`;
 }
 
-/** Reads every complete record from `offset`; returns them and the offset after the last line. */
-export async function readLog(path: string, offset = 0): Promise<{ records: LogRecord[]; end: number }> {
+/** Bytes read at a time, so a large log never becomes one large buffer. */
+const CHUNK = 1 << 20;
+
+/**
+ * Reads the complete records from `offset` on, a chunk at a time. Each batch comes with the
+ * offset just after its last line, where a later read continues.
+ */
+export async function* readLog(path: string, offset = 0): AsyncGenerator<{ records: LogRecord[]; end: number }> {
   let fh;
   try {
     fh = await open(path, 'r');
   } catch {
-    return { records: [], end: offset };
+    return;
   }
   try {
-    const size = (await fh.stat()).size;
-    if (size <= offset) return { records: [], end: size < offset ? 0 : offset };
-    const buf = Buffer.alloc(size - offset);
-    await fh.read(buf, 0, buf.length, offset);
-    const lastNl = buf.lastIndexOf(0x0a);
-    if (lastNl < 0) return { records: [], end: offset };
-    const records: LogRecord[] = [];
-    for (const line of buf.subarray(0, lastNl).toString('utf8').split('\n')) {
-      const r = parseLogLine(line);
-      if (r) records.push(r);
+    let pos = offset;
+    let carry = Buffer.alloc(0);
+    for (;;) {
+      const buf = Buffer.alloc(CHUNK);
+      const { bytesRead } = await fh.read(buf, 0, CHUNK, pos + carry.length);
+      if (bytesRead === 0) return;
+      const data = Buffer.concat([carry, buf.subarray(0, bytesRead)]);
+      const lastNl = data.lastIndexOf(0x0a);
+      if (lastNl < 0) {
+        carry = data; // a line longer than a chunk: keep reading
+        continue;
+      }
+      const records: LogRecord[] = [];
+      for (const line of data.subarray(0, lastNl).toString('utf8').split('\n')) {
+        const r = parseLogLine(line);
+        if (r) records.push(r);
+      }
+      pos += lastNl + 1;
+      carry = data.subarray(lastNl + 1);
+      yield { records, end: pos };
     }
-    return { records, end: offset + lastNl + 1 };
   } finally {
     await fh.close();
   }
@@ -99,16 +114,16 @@ export async function* followLog(path: string, offset: number, done: Promise<unk
   try {
     for (;;) {
       ensureWatch();
-      const { records, end } = await readLog(path, pos);
-      pos = end;
-      for (const r of records) yield r;
-      if (abort.aborted) return;
-      if (finished) {
-        const rest = await readLog(path, pos);
-        for (const r of rest.records) yield r;
-        return;
+      const wasFinished = finished; // once stopped, one more pass drains what is left
+      let got = false;
+      for await (const batch of readLog(path, pos)) {
+        pos = batch.end;
+        got ||= batch.records.length > 0;
+        for (const r of batch.records) yield r;
+        if (abort.aborted) return;
       }
-      if (records.length) continue;
+      if (wasFinished) return;
+      if (got || finished) continue;
       await new Promise<void>((resolve) => {
         wake = resolve;
         // A new file (created after we looked) is not watched yet: look again shortly.

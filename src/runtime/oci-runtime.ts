@@ -82,11 +82,6 @@ export class OciRuntime {
     await this.#call(['start', id]);
   }
 
-  /** Sends a signal through the runtime (PID 1 only, or every process with `all`). */
-  kill(id: string, signal: number, all = false): Promise<string> {
-    return this.#call(['kill', ...(all ? ['--all'] : []), id, String(signal)]);
-  }
-
   /** Freezes every process of the container. */
   pause(id: string): Promise<string> { return this.#call(['pause', id]); }
 

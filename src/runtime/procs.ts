@@ -3,7 +3,7 @@
  * directly by pid once their identity is checked, so a reused pid is never signalled.
  * @module
  */
-import { access, readFile, readlink } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** What /proc/PID/stat tells about a process. */
@@ -98,15 +98,6 @@ export async function cgroupPids(root: string, cgroupsPath: string): Promise<num
     return text.split('\n').filter(Boolean).map(Number);
   } catch {
     return [];
-  }
-}
-
-/** True when the pid's mount namespace differs from ours (it lives in a container). */
-export async function inOtherMountNamespace(pid: number): Promise<boolean> {
-  try {
-    return (await readlink(`/proc/${pid}/ns/mnt`)) !== (await readlink('/proc/self/ns/mnt'));
-  } catch {
-    return false;
   }
 }
 

@@ -11,7 +11,6 @@ import { writeBundle, type BundleSpec } from './bundle.ts';
 import { launchConmon } from './conmon.ts';
 import type { OciRuntime } from './oci-runtime.ts';
 import { cgroupPids, readStat, signalProcess } from './procs.ts';
-import { SIGKILL } from './signals.ts';
 
 /** Where the task's files go. */
 export interface TaskPaths {
@@ -55,7 +54,8 @@ export class TaskRunner {
   async create(spec: Omit<BundleSpec, 'cgroupsPath'>, name: string, paths: TaskPaths): Promise<TaskHandle> {
     const cgroupsPath = this.cgroupsPath(spec.id);
     await Promise.all([mkdir(paths.bundleDir, { recursive: true }), mkdir(paths.persistDir, { recursive: true })]);
-    await Promise.all([rm(join(paths.persistDir, 'exit'), { force: true }), rm(join(paths.persistDir, 'oom'), { force: true })]);
+    // Exit records of an earlier run must not be taken for this one's.
+    await Promise.all(['exit', 'oom'].map((f) => rm(join(paths.persistDir, f), { force: true })).concat(rm(join(paths.exitDir, spec.id), { force: true })));
     await writeBundle(paths.bundleDir, { ...spec, cgroupsPath });
     const created = await launchConmon({
       id: spec.id, name, runtimePath: this.runtime.createPath, runtimeArgs: this.runtime.globalArgs,
@@ -96,11 +96,6 @@ export class TaskRunner {
     return cgroupPids(this.cgroupRoot, t.cgroupsPath);
   }
 
-  /** SIGKILL to every process of the container. */
-  kill(t: TaskHandle): Promise<number> {
-    return this.signal(t, SIGKILL, 'all');
-  }
-
   /** Freezes the task. */
   pause(t: TaskHandle): Promise<string> { return this.runtime.pause(t.id); }
 
@@ -117,12 +112,13 @@ export class TaskRunner {
     await Promise.all(candidates.map((dir) => rmdir(dir).catch(() => {})));
   }
 
-  /** Deletes the runtime's record of an exited task (and its cgroup); forced kills a live one. */
+  /**
+   * Deletes the runtime's record of a task (and its cgroup). Without `force` a task that still
+   * runs is refused (an error); with it, it is killed. A task the runtime does not know is fine.
+   */
   async delete(id: string, force = false): Promise<void> {
-    await this.runtime.delete(id, force).catch(async (err: Error) => {
-      if (/does not exist|not exist|no such/i.test(err.message)) return;
-      if (!force) await this.runtime.delete(id, true);
-      else throw err;
+    await this.runtime.delete(id, force).catch((err: Error) => {
+      if (!/does not exist|not exist|no such/i.test(err.message)) throw err;
     });
   }
 }

@@ -172,6 +172,12 @@ describe('graceful stop with moorage-init', () => {
     }
   });
 
+  test('the init report cannot be swapped for a link or fifo from inside the container', async () => {
+    const r = await d.docker(['run', '--rm', 'busybox', 'sh', '-c',
+      'rm -f /run/moorage-init.report; mv /run/moorage-init.report /tmp/x; ln -sf /etc/passwd /run/moorage-init.report; mkfifo /run/moorage-init.report; test -f /run/moorage-init.report && ! test -L /run/moorage-init.report && echo still-a-file']);
+    assert.equal(r.stdout, 'still-a-file\n', r.stderr);
+  });
+
   test('100 orphaned children exit and leave no zombie', async () => {
     const id = await runD('busybox', 'sh', '-c', 'for i in $(seq 100); do (sleep 0.2 &) ; done; trap "exit 0" TERM; while true; do sleep 0.1; done');
     try {

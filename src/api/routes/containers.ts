@@ -19,7 +19,7 @@ import { waitContainer } from '../../daemon/wait.ts';
 import { InvalidParameter, SystemError, messageOf } from '../../errors.ts';
 import { formatTimeNano, logSize } from '../../runtime/k8s-log.ts';
 import { parseSignal, SIGKILL } from '../../runtime/signals.ts';
-import { COMMON_HEADERS, flag, intParam, param, readJson, sendEmpty, sendJson, startStream, type Ctx } from '../http.ts';
+import { COMMON_HEADERS, drained, flag, intParam, param, readJson, sendEmpty, sendJson, startStream, type Ctx } from '../http.ts';
 import { frame, STREAM } from '../mux.ts';
 import { compareVersions } from '../version.ts';
 import { containerInspect, containerSummary } from '../wire.ts';
@@ -179,11 +179,4 @@ async function drain(ctx: Ctx): Promise<void> {
   for await (const _ of ctx.req) { /* discard */ }
 }
 
-function drained(w: Writable): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => { w.off('drain', done); w.off('close', done); resolve(); };
-    w.on('drain', done);
-    w.on('close', done);
-  });
-}
 

@@ -8,7 +8,7 @@ import { InvalidParameter } from '../../errors.ts';
 import { EVENT_FILTERS, eventMatches, type EngineEvent } from '../../events/bus.ts';
 import { parseFilters } from '../../events/filters.ts';
 import { parseTimestamp } from '../../daemon/logs.ts';
-import { sendJson, startStream, type Ctx } from '../http.ts';
+import { drained, sendJson, startStream, type Ctx } from '../http.ts';
 import { compareVersions, MAX_API_VERSION, MIN_API_VERSION } from '../version.ts';
 import type { Route } from './containers.ts';
 
@@ -76,12 +76,16 @@ export const systemRoutes: Route[] = [
     const d = ctx.daemon;
     const sub = d.events.subscribe();
     const res = startStream(ctx, compareVersions(ctx.version, '1.52') >= 0 ? 'application/jsonl' : 'application/json');
-    const write = (e: EngineEvent) => { if (eventMatches(e, filters)) res.write(`${eventJson(e, ctx.version)}\n`); };
+    // A client that stops reading holds the loop at `drain`; the subscription then drops its
+    // oldest queued events instead of growing without bound.
+    const write = async (e: EngineEvent) => {
+      if (eventMatches(e, filters) && !res.write(`${eventJson(e, ctx.version)}\n`)) await drained(res);
+    };
     const nowNano = () => BigInt(Date.now()) * 1_000_000n;
     let last = 0n;
     if (q.has('since') || q.has('until')) {
       for (const e of d.events.replay(since, until === 0n ? nowNano() : until)) {
-        write(e);
+        await write(e);
         last = e.timeNano;
       }
     }
@@ -96,7 +100,7 @@ export const systemRoutes: Route[] = [
     for await (const e of sub) {
       if (e.timeNano <= last) continue;
       if (until !== 0n && e.timeNano > until) break;
-      write(e);
+      await write(e);
     }
     clearTimeout(timer);
     res.end();
