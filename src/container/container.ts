@@ -91,6 +91,11 @@ export class Container {
   starting: Promise<void> | null = null;
   /** Set while a manual restart runs: the exit it causes must not trigger AutoRemove. */
   manualRestart = false;
+  /** A manual stop or kill cancelled the restart policy until the next manual start. */
+  restartCancelled = false;
+  /** The last restart backoff (ms), and the timer of the pending policy restart. */
+  restartDelay = 0;
+  restartTimer: NodeJS.Timeout | null = null;
   /** The last exit's checkpoint (with its stop report, when a stop caused it). */
   exitSaved: Promise<void> = Promise.resolve();
   /** The recorder of the stop in progress, which the exit handler asks for the report. */

@@ -12,6 +12,7 @@ import { SIGKILL } from '../runtime/signals.ts';
 import type { SignalScope, TaskHandle } from '../runtime/task.ts';
 import type { Daemon } from './daemon.ts';
 import { handleExit } from './monitor.ts';
+import { stopSignalOf } from './stop-policy.ts';
 import { waitStopped } from './wait.ts';
 
 /** After SIGKILL through the runtime, how long to wait for the exit (moby: 10 s). */
@@ -31,11 +32,24 @@ export function taskOf(d: Daemon, c: Container): TaskHandle | null {
  * false when no process received it (it had already exited).
  */
 export async function killWithSignal(d: Daemon, c: Container, signal: number, scope: SignalScope): Promise<boolean> {
+  // moby's ExitOnNext: the stop signal (or any, when none is configured) or SIGKILL cancels the
+  // restart policy until the next manual start.
+  if (!c.config.StopSignal || signal === SIGKILL || signal === stopSignalOf(c)) c.restartCancelled = true;
   if (!d.shuttingDown && !c.state.data.HasBeenManuallyStopped) {
     c.state.data.HasBeenManuallyStopped = true;
     void d.containers.checkpoint(c).catch(() => {});
   }
-  if (c.state.data.Restarting) return true; // in restart backoff: nothing runs to be signalled
+  if (c.state.data.Restarting) {
+    // In restart backoff nothing runs. A cancelled policy ends the backoff: the container is
+    // stopped; any other signal leaves it waiting for its restart.
+    if (c.restartCancelled) {
+      if (c.restartTimer) clearTimeout(c.restartTimer);
+      c.restartTimer = null;
+      c.state.setStopped(c.state.data.ExitCode, new Date(Date.parse(c.state.data.FinishedAt)));
+      await d.containers.checkpoint(c);
+    }
+    return true;
+  }
   const task = taskOf(d, c);
   const delivered = task ? (await d.tasks.signal(task, signal, scope)) > 0 : false;
   if (task && c.state.data.Paused) {

@@ -11,6 +11,8 @@ import { unmountOverlay } from '../image/rootfs.ts';
 import type { ExitRecord } from '../runtime/exit-watcher.ts';
 import type { Daemon } from './daemon.ts';
 import { removeContainer } from './remove.ts';
+import { nextDelay, shouldRestart } from './restart-policy.ts';
+import { startContainer } from './start.ts';
 
 /** Handles one exit record from the watcher. Duplicate records are ignored. */
 export async function handleExit(d: Daemon, e: ExitRecord, opts: { emit?: boolean } = {}): Promise<void> {
@@ -33,9 +35,18 @@ export async function handleExit(d: Daemon, e: ExitRecord, opts: { emit?: boolea
   const recorder = c.stopRecorder;
   recorder?.stopSampling();
   // Synchronous from here to `exitSaved`, so waiters (a stop) see `die` and can await the save.
-  const duration = Math.max(0, Math.floor((e.at.getTime() - Date.parse(c.state.data.StartedAt)) / 1000));
+  const runMs = Math.max(0, e.at.getTime() - Date.parse(c.state.data.StartedAt));
+  const duration = Math.floor(runMs / 1000);
+  const restart = !d.shuttingDown && !c.state.data.RemovalInProgress && shouldRestart(c.hostConfig.RestartPolicy, {
+    exitCode: e.code, restartCount: c.record.RestartCount, manuallyStopped: c.state.data.HasBeenManuallyStopped, cancelled: c.restartCancelled,
+  });
   c.state.data.OOMKilled = oom;
-  c.state.setStopped(e.code, e.at);
+  if (restart) {
+    c.state.setRestarting(e.code, e.at);
+    c.record.RestartCount++;
+  } else {
+    c.state.setStopped(e.code, e.at);
+  }
   if (opts.emit !== false) {
     if (oom) d.emit(c, 'oom');
     d.emit(c, 'die', { exitCode: String(e.code), execDuration: String(duration) });
@@ -46,10 +57,23 @@ export async function handleExit(d: Daemon, e: ExitRecord, opts: { emit?: boolea
   })();
   c.cleanup = teardown(d, c);
   await c.exitSaved;
-  if (c.hostConfig.AutoRemove && !c.manualRestart && !d.shuttingDown && !c.state.data.RemovalInProgress) {
+  if (restart) scheduleRestart(d, c, runMs);
+  else if (c.hostConfig.AutoRemove && !c.manualRestart && !d.shuttingDown && !c.state.data.RemovalInProgress) {
     await removeContainer(d, c, { force: true }).catch((err: Error) =>
       d.log.error({ err, id: c.id }, 'auto-remove failed'));
   }
+}
+
+/** Starts the container again after the policy's backoff; a stop or removal meanwhile cancels it. */
+function scheduleRestart(d: Daemon, c: Container, runMs: number): void {
+  c.restartDelay = nextDelay(c.restartDelay, runMs);
+  c.restartTimer = setTimeout(() => {
+    c.restartTimer = null;
+    if (!c.state.data.Restarting) return;
+    startContainer(d, c, { manual: false }).catch((err: Error) => {
+      d.log.warn({ err, id: c.id }, 'restart by policy failed');
+    });
+  }, c.restartDelay);
 }
 
 /** Deletes the runtime's record of the exited task and unmounts the rootfs; never throws. */

@@ -5,15 +5,25 @@
  * @module
  */
 import type { Container } from '../container/container.ts';
+import { ZERO_TIME } from '../container/state.ts';
 import { isMounted } from '../image/rootfs.ts';
 import { isSameProcess, monitorAlive } from '../runtime/procs.ts';
 import type { Daemon } from './daemon.ts';
+import { shouldRestart } from './restart-policy.ts';
+import { startContainer } from './start.ts';
 import { handleExit, teardown } from './monitor.ts';
 
 /** Restores every loaded container. One failure costs that container only. */
 export async function restore(d: Daemon): Promise<void> {
   await Promise.all(d.containers.all().map((c) => restoreOne(d, c).catch((err: Error) =>
     d.log.error({ err, id: c.id }, 'restore failed'))));
+  // Restart policies apply at boot as after any exit (moby: only `start` is published).
+  for (const c of d.containers.all()) {
+    const s = c.state.data;
+    if (s.Running || s.Dead || s.StartedAt === ZERO_TIME) continue;
+    if (!shouldRestart(c.hostConfig.RestartPolicy, { exitCode: s.ExitCode, restartCount: 0, manuallyStopped: s.HasBeenManuallyStopped, cancelled: false })) continue;
+    void startContainer(d, c).catch((err: Error) => d.log.warn({ err, id: c.id }, 'restart at boot failed'));
+  }
 }
 
 async function restoreOne(d: Daemon, c: Container): Promise<void> {

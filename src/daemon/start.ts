@@ -29,7 +29,9 @@ export async function startContainer(d: Daemon, c: Container, opts: { manual?: b
     await c.starting.catch(() => {});
     if (c.state.running) throw new NotModified('container already started');
   }
-  if (c.state.running) throw new NotModified('container already started');
+  // A policy restart starts a container in backoff, which counts as running.
+  const backoff = !(opts.manual ?? true) && c.state.data.Restarting;
+  if (c.state.running && !backoff) throw new NotModified('container already started');
   if (c.state.data.RemovalInProgress || c.state.data.Dead) {
     throw new Conflict(`cannot start container ${c.id}: container is marked for removal and cannot be started`);
   }
@@ -63,8 +65,11 @@ async function run(d: Daemon, c: Container, manual: boolean): Promise<void> {
     await d.tasks.start(task);
     c.state.setRunning(task.pid);
     if (manual) {
+      // A manual start gives the restart policy a fresh start.
       c.state.data.HasBeenManuallyStopped = false;
       c.record.RestartCount = 0;
+      c.restartCancelled = false;
+      c.restartDelay = 0;
     }
     await d.containers.checkpoint(c);
     d.emit(c, 'start');

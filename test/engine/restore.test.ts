@@ -23,6 +23,7 @@ describe('daemon restart', () => {
     d = await startDaemon(roots);
     const keep = (await d.docker(['run', '-d', '--name', 'keep', 'busybox', 'sh', '-c', 'trap "exit 0" TERM; while true; do sleep 0.1; done'])).stdout.trim();
     const dies = (await d.docker(['run', '-d', '--name', 'dies', 'busybox', 'sh', '-c', 'sleep 1; exit 3'])).stdout.trim();
+    const back = (await d.docker(['run', '-d', '--name', 'back', '--restart', 'on-failure', 'busybox', 'sh', '-c', 'sleep 1; exit 3'])).stdout.trim();
     const done = (await d.docker(['run', '--name', 'done', 'busybox', 'sh', '-c', 'exit 5'])).code;
     assert.equal(done, 5);
     const pid = (await d.docker(['inspect', '-f', '{{.State.Pid}}', keep])).stdout.trim();
@@ -40,6 +41,8 @@ describe('daemon restart', () => {
     assert.equal((await state(keep)).stdout.trim(), `running 0 ${pid}`);
     assert.equal((await state(dies)).stdout.trim(), 'exited 3 0');
     assert.equal((await state('done')).stdout.trim(), 'exited 5 0');
+    // It failed while no daemon ran: its on-failure policy starts it again at boot.
+    assert.match((await state(back)).stdout.trim(), /^(running|restarting) /);
     assert.match(d.output(), /unreadable checkpoint/);
     const t0 = Date.now();
     assert.equal((await d.docker(['stop', keep])).code, 0);
