@@ -24,6 +24,8 @@ export class ContainerStore {
   #byId = new Map<string, Container>();
   #byName = new Map<string, Container>();
   #writes = new Map<string, Promise<void>>();
+  /** Per container, the write that has not started yet (at most one). */
+  #queued = new Map<string, Promise<void>>();
 
   constructor(dir: string) {
     this.dir = dir;
@@ -60,13 +62,20 @@ export class ContainerStore {
 
   /**
    * Persists the container's current record. Writes are chained per container so that the
-   * last one on disk is the newest; each call resolves once its own state is durable.
+   * last one on disk is the newest; each call resolves once its own state is durable. Calls
+   * made while a write waits its turn share that write: it serialises the record when it
+   * starts, so it carries their changes too.
    */
   checkpoint(c: Container): Promise<void> {
     if (this.#byId.get(c.id) !== c) return Promise.resolve(); // removed: nothing left to save
+    const queued = this.#queued.get(c.id);
+    if (queued) return queued;
     const previous = this.#writes.get(c.id) ?? Promise.resolve();
-    const next = previous.catch(() => {}).then(() =>
-      writeFileAtomic(join(c.dir, CHECKPOINT), JSON.stringify(c.record)));
+    const next = previous.catch(() => {}).then(() => {
+      this.#queued.delete(c.id);
+      return writeFileAtomic(join(c.dir, CHECKPOINT), JSON.stringify(c.record));
+    });
+    this.#queued.set(c.id, next);
     this.#writes.set(c.id, next);
     void next.finally(() => { if (this.#writes.get(c.id) === next) this.#writes.delete(c.id); })
       .catch(() => {});

@@ -37,7 +37,9 @@ export async function killWithSignal(d: Daemon, c: Container, signal: number, sc
   if (!c.config.StopSignal || signal === SIGKILL || signal === stopSignalOf(c)) c.restartCancelled = true;
   if (!d.shuttingDown && !c.state.data.HasBeenManuallyStopped) {
     c.state.data.HasBeenManuallyStopped = true;
-    void d.containers.checkpoint(c).catch(() => {});
+    // Only `unless-stopped` reads the flag, so only it needs it on disk before the exit's
+    // checkpoint (which carries it anyway): no second fsync on every stop path.
+    if (c.hostConfig.RestartPolicy.Name === 'unless-stopped') void d.containers.checkpoint(c).catch(() => {});
   }
   if (c.state.data.Restarting) {
     // In restart backoff nothing runs. A cancelled policy ends the backoff: the container is
