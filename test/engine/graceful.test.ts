@@ -12,7 +12,7 @@ interface Proc { pid: number; nsPid: number; command: string; signal: string | n
 interface Report { signal: string; escalated: boolean; scope: string; exitCode: number; processes: Proc[] }
 
 /** PID 1 traps TERM and exits at once; a background subshell needs 2 s, then writes a file. */
-const SLOW_CHILD = 'trap "exit 0" TERM; (trap "sleep 2; echo cleaned > /out/done; exit 0" TERM; while true; do sleep 0.1; done) & while true; do sleep 0.1; done';
+const SLOW_CHILD = 'trap "exit 0" TERM; (trap "sleep 2; echo cleaned > /out/done; exit 0" TERM; echo sub-ready; while true; do sleep 0.1; done) & echo ready; while true; do sleep 0.1; done';
 
 describe('graceful stop with moorage-init', () => {
   let d: TestDaemon;
@@ -42,13 +42,16 @@ describe('graceful stop with moorage-init', () => {
     req.on('error', reject);
     req.end();
   });
-  const settle = () => new Promise((r) => setTimeout(r, 400)); // let the shells start their children
+  /** Waits until the container's shells have printed their ready markers (traps installed). */
+  const ready = async (id: string, ...marks: string[]) => {
+    for (const m of marks.length ? marks : ['ready']) await d.waitForLog(id, m);
+  };
 
   test('a background subshell finishes its 2 s cleanup; nothing is SIGKILLed and the report says so', async () => {
     const out = await mkdtemp(`${dir}/a-`);
     const id = await runD('-v', `${out}:/out`, 'busybox', 'sh', '-c', SLOW_CHILD);
     try {
-      await settle();
+      await ready(id, 'ready', 'sub-ready');
       const t0 = Date.now();
       assert.equal((await d.docker(['stop', id])).code, 0);
       assert.ok(Date.now() - t0 >= 1900, 'the stop waited for the cleanup');
@@ -76,7 +79,7 @@ describe('graceful stop with moorage-init', () => {
     const out = await mkdtemp(`${dir}/b-`);
     const id = await runD('-l', 'moorage.stop-scope=init', '-v', `${out}:/out`, 'busybox', 'sh', '-c', SLOW_CHILD);
     try {
-      await settle();
+      await ready(id, 'ready', 'sub-ready');
       assert.equal((await d.docker(['stop', id])).code, 0);
       await new Promise((r) => setTimeout(r, 2500));
       await assert.rejects(readFile(`${out}/done`), 'the subshell never finished its cleanup');
@@ -93,10 +96,15 @@ describe('graceful stop with moorage-init', () => {
   test('sleep as the command stops well within a second with 143, and doctor explains the init', async () => {
     const id = await runD('busybox', 'sleep', '1000');
     try {
-      await settle();
-      const doc = await api(`/containers/${id}/doctor`);
+      type Diag = { outcome: string; withoutInit: string; processes: { fate: string; command: string }[] };
+      let doc = await api(`/containers/${id}/doctor`);
+      // Until the init has started its child, the doctor sees the init alone.
+      for (let i = 0; i < 100 && (JSON.parse(doc.body) as Diag).processes?.length !== 2; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        doc = await api(`/containers/${id}/doctor`);
+      }
       assert.equal(doc.status, 200, doc.body);
-      const diag = JSON.parse(doc.body) as { outcome: string; withoutInit: string; processes: { fate: string; command: string }[] };
+      const diag = JSON.parse(doc.body) as Diag;
       assert.equal(diag.outcome, 'graceful');
       assert.match(diag.withoutInit, /PID 1 `sleep` would not handle SIGTERM.*SIGKILL/);
       assert.deepEqual(diag.processes.map((p) => p.fate), ['init', 'terminates']);
@@ -112,7 +120,7 @@ describe('graceful stop with moorage-init', () => {
   test('doctor predicts SIGKILL for PID 1 without an init, and refuses a stopped container', async () => {
     const id = await runD('--init=false', 'busybox', 'sleep', '1000');
     try {
-      await settle();
+      await new Promise((r) => setTimeout(r, 300)); // runc's init has exec'd sleep
       const diag = JSON.parse((await api(`/containers/${id}/doctor`)).body) as { outcome: string; seconds: number; summary: string; fixes: string[] };
       assert.equal(diag.outcome, 'sigkill');
       assert.equal(diag.seconds, 10);
@@ -129,9 +137,9 @@ describe('graceful stop with moorage-init', () => {
   test('a process in its own session (setsid) still receives the stop signal', async () => {
     const out = await mkdtemp(`${dir}/c-`);
     const id = await runD('-v', `${out}:/out`, 'busybox', 'sh', '-c',
-      'setsid sh -c \'trap "echo got TERM > /out/setsid; exit 0" TERM; while true; do sleep 0.1; done\' & trap "exit 0" TERM; while true; do sleep 0.1; done');
+      'setsid sh -c \'trap "echo got TERM > /out/setsid; exit 0" TERM; echo sub-ready; while true; do sleep 0.1; done\' & trap "exit 0" TERM; echo ready; while true; do sleep 0.1; done');
     try {
-      await settle();
+      await ready(id, 'ready', 'sub-ready');
       assert.equal((await d.docker(['stop', id])).code, 0);
       assert.equal(await readFile(`${out}/setsid`, 'utf8'), 'got TERM\n');
     } finally {
@@ -142,9 +150,9 @@ describe('graceful stop with moorage-init', () => {
   test('without an init the stop signal reaches every process of the cgroup', async () => {
     const out = await mkdtemp(`${dir}/e-`);
     const id = await runD('--init=false', '-v', `${out}:/out`, 'busybox', 'sh', '-c',
-      '(trap "echo child > /out/child; exit 0" TERM; while true; do sleep 0.1; done) & trap "sleep 0.5; exit 0" TERM; while true; do sleep 0.1; done');
+      '(trap "echo child > /out/child; exit 0" TERM; echo sub-ready; while true; do sleep 0.1; done) & trap "sleep 0.5; exit 0" TERM; echo ready; while true; do sleep 0.1; done');
     try {
-      await settle();
+      await ready(id, 'ready', 'sub-ready');
       assert.equal((await d.docker(['stop', '-t', '5', id])).code, 0);
       assert.equal(await readFile(`${out}/child`, 'utf8'), 'child\n');
       const r = await report(id);
@@ -156,9 +164,9 @@ describe('graceful stop with moorage-init', () => {
   });
 
   test('a process that ignores TERM is SIGKILLed at the deadline and the report names it', async () => {
-    const id = await runD('busybox', 'sh', '-c', 'sh -c \'trap "" TERM; while true; do sleep 0.1; done\' & trap "exit 0" TERM; while true; do sleep 0.1; done');
+    const id = await runD('busybox', 'sh', '-c', 'sh -c \'trap "" TERM; echo sub-ready; while true; do sleep 0.1; done\' & trap "exit 0" TERM; echo ready; while true; do sleep 0.1; done');
     try {
-      await settle();
+      await ready(id, 'ready', 'sub-ready');
       const t0 = Date.now();
       assert.equal((await d.docker(['stop', '-t', '1', id])).code, 0);
       assert.ok(Date.now() - t0 >= 1000);
@@ -205,11 +213,11 @@ describe('daemon-wide init and stop-scope choices', () => {
   after(async () => { await d?.stop(); });
 
   test('--init-path runs another init (tini) as PID 1 and --stop-scope init signals PID 1 only', async () => {
-    const id = (await d.docker(['run', '-d', 'busybox', 'sh', '-c', 'trap "exit 0" TERM; sleep 1000 & wait'])).stdout.trim();
+    const id = (await d.docker(['run', '-d', 'busybox', 'sh', '-c', 'trap "exit 0" TERM; echo ready; sleep 1000 & wait'])).stdout.trim();
     try {
+      await d.waitForLog(id, 'ready');
       const pid = (await d.docker(['inspect', '-f', '{{.State.Pid}}', id])).stdout.trim();
       assert.match(await readFile(`/proc/${pid}/cmdline`, 'utf8'), /^\/sbin\/moorage-init\0--\0sh\0/);
-      await new Promise((r) => setTimeout(r, 300));
       assert.equal((await d.docker(['stop', id])).code, 0);
       const r = JSON.parse((await d.docker(['inspect', '-f', '{{json .State.LastStop}}', id])).stdout) as Report;
       assert.equal(r.scope, 'init');

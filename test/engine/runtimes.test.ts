@@ -14,8 +14,9 @@ for (const runtime of ['runc', 'crun']) {
 
     test('run, pause, unpause, stop with a trap', async () => {
       assert.equal((await d.docker(['run', '--rm', 'busybox', 'echo', runtime])).stdout, `${runtime}\n`);
-      const id = (await d.docker(['run', '-d', 'busybox', 'sh', '-c', 'trap "exit 3" TERM; sleep 1000 & wait'])).stdout.trim();
+      const id = (await d.docker(['run', '-d', 'busybox', 'sh', '-c', 'trap "exit 3" TERM; echo ready; sleep 1000 & wait'])).stdout.trim();
       try {
+        await d.waitForLog(id, 'ready');
         assert.equal((await d.docker(['pause', id])).code, 0);
         assert.equal((await d.docker(['inspect', '-f', '{{.State.Status}} {{.State.Paused}} {{.State.Running}}', id])).stdout.trim(), 'paused true true');
         const again = await d.docker(['pause', id]);
@@ -33,8 +34,9 @@ for (const runtime of ['runc', 'crun']) {
     });
 
     test('stopping a paused container thaws it so the signal lands', async () => {
-      const id = (await d.docker(['run', '-d', 'busybox', 'sh', '-c', 'trap "exit 4" TERM; sleep 1000 & wait'])).stdout.trim();
+      const id = (await d.docker(['run', '-d', 'busybox', 'sh', '-c', 'trap "exit 4" TERM; echo ready; sleep 1000 & wait'])).stdout.trim();
       try {
+        await d.waitForLog(id, 'ready');
         assert.equal((await d.docker(['pause', id])).code, 0);
         const t0 = Date.now();
         assert.equal((await d.docker(['stop', '-t', '5', id])).code, 0);
@@ -49,6 +51,15 @@ for (const runtime of ['runc', 'crun']) {
       const id = (await d.docker(['run', '-d', 'busybox', 'sh', '-c', 'echo started; trap "exit 0" TERM; sleep 1000 & wait'])).stdout.trim();
       try {
         const pid1 = (await d.docker(['inspect', '-f', '{{.State.Pid}}', id])).stdout.trim();
+        const logsAre = async (want: string) => {
+          let logs = '';
+          for (let i = 0; i < 100 && logs !== want; i++) {
+            await new Promise((r) => setTimeout(r, 50));
+            logs = (await d.docker(['logs', id])).stdout;
+          }
+          return logs;
+        };
+        assert.equal(await logsAre('started\n'), 'started\n'); // the first run is under way
         assert.equal((await d.docker(['restart', '-t', '1', id])).code, 0);
         const after = await d.docker(['inspect', '-f', '{{.State.Status}} {{.State.Pid}}', id]);
         const [status, pid2] = after.stdout.trim().split(' ');
@@ -56,12 +67,7 @@ for (const runtime of ['runc', 'crun']) {
         assert.notEqual(pid2, pid1);
         const ev = await d.docker(['events', '--since', '0', '--until', String(Math.ceil(Date.now() / 1000) + 1), '--filter', `container=${id}`, '--filter', 'event=restart', '--format', '{{.Action}}']);
         assert.equal(ev.stdout.trim(), 'restart');
-        let logs = '';
-        for (let i = 0; i < 40 && logs !== 'started\nstarted\n'; i++) {
-          await new Promise((r) => setTimeout(r, 50));
-          logs = (await d.docker(['logs', id])).stdout;
-        }
-        assert.equal(logs, 'started\nstarted\n');
+        assert.equal(await logsAre('started\nstarted\n'), 'started\nstarted\n');
       } finally {
         await d.docker(['rm', '-f', id]);
       }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.ts';
 
-const TRAP_TERM = 'trap "echo got TERM; exit 0" TERM; while true; do sleep 0.1; done';
+const TRAP_TERM = 'trap "echo got TERM; exit 0" TERM; echo ready; while true; do sleep 0.1; done';
 
 describe('stop and kill through the docker CLI', () => {
   let d: TestDaemon;
@@ -24,12 +24,13 @@ describe('stop and kill through the docker CLI', () => {
   test('a shell that traps TERM exits 0 at once, and a second stop is harmless', async () => {
     const id = await runD('busybox', 'sh', '-c', TRAP_TERM);
     try {
+      await d.waitForLog(id, 'ready');
       const t0 = Date.now();
       const r = await d.docker(['stop', id]);
       assert.equal(r.code, 0, r.stderr);
       assert.ok(Date.now() - t0 < 5000, 'the stop did not wait for the timeout');
       assert.equal(await exitCode(id), 0);
-      assert.equal((await d.docker(['logs', id])).stdout, 'got TERM\n');
+      assert.equal((await d.docker(['logs', id])).stdout, 'ready\ngot TERM\n');
       const again = await d.docker(['stop', id]);
       assert.equal(again.code, 0, again.stderr);
       assert.equal(again.stdout.trim(), id);
@@ -69,12 +70,13 @@ describe('stop and kill through the docker CLI', () => {
 
   test('--stop-signal and --stop-timeout from create are honoured', async () => {
     const id = await runD('--init=false', '--stop-signal', 'USR1', '--stop-timeout', '1', 'busybox', 'sh', '-c',
-      'trap "echo got USR1; exit 7" USR1; trap "" TERM; while true; do sleep 0.1; done');
+      'trap "echo got USR1; exit 7" USR1; trap "" TERM; echo ready; while true; do sleep 0.1; done');
     try {
+      await d.waitForLog(id, 'ready');
       const r = await d.docker(['stop', id]);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(await exitCode(id), 7);
-      assert.equal((await d.docker(['logs', id])).stdout, 'got USR1\n');
+      assert.equal((await d.docker(['logs', id])).stdout, 'ready\ngot USR1\n');
       assert.equal((await d.docker(['inspect', '-f', '{{.Config.StopSignal}} {{.Config.StopTimeout}}', id])).stdout.trim(), 'USR1 1');
     } finally {
       await d.docker(['rm', '-f', id]);
@@ -92,8 +94,9 @@ describe('stop and kill through the docker CLI', () => {
   });
 
   test('stop -s picks the signal for one stop', async () => {
-    const id = await runD('--init=false', 'busybox', 'sh', '-c', 'trap "exit 9" HUP; while true; do sleep 0.1; done');
+    const id = await runD('--init=false', 'busybox', 'sh', '-c', 'trap "exit 9" HUP; echo ready; while true; do sleep 0.1; done');
     try {
+      await d.waitForLog(id, 'ready');
       assert.equal((await d.docker(['stop', '-s', 'SIGHUP', id])).code, 0);
       assert.equal(await exitCode(id), 9);
     } finally {
@@ -103,8 +106,9 @@ describe('stop and kill through the docker CLI', () => {
 
   test('kill -s delivers a signal by name or number and refuses unknown names and 0', async () => {
     const id = await runD('--init=false', 'busybox', 'sh', '-c',
-      'trap "echo usr1" USR1; trap "echo rt3" 37; trap "exit 5" TERM; while true; do sleep 0.1; done');
+      'trap "echo usr1" USR1; trap "echo rt3" 37; trap "exit 5" TERM; echo ready; while true; do sleep 0.1; done');
     try {
+      await d.waitForLog(id, 'ready');
       assert.equal((await d.docker(['kill', '-s', 'USR1', id])).code, 0);
       assert.equal((await d.docker(['kill', '-s', 'RTMIN+3', id])).code, 0);
       const bad = await d.docker(['kill', '-s', 'NOPE', id]);
@@ -144,8 +148,9 @@ describe('stop and kill through the docker CLI', () => {
   });
 
   test('while stop -t -1 waits on a container that ignores TERM, inspect and ps answer at once', async () => {
-    const id = await runD('--init=false', 'busybox', 'sh', '-c', 'trap "" TERM; while true; do sleep 0.1; done');
+    const id = await runD('--init=false', 'busybox', 'sh', '-c', 'trap "" TERM; echo ready; while true; do sleep 0.1; done');
     try {
+      await d.waitForLog(id, 'ready');
       const stopping = d.docker(['stop', '-t', '-1', id], { timeoutMs: 60_000 });
       await new Promise((r) => setTimeout(r, 500));
       for (const args of [['inspect', '-f', '{{.State.Status}}', id], ['ps', '-q']]) {

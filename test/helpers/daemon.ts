@@ -27,6 +27,11 @@ export interface TestDaemon {
   docker(args: string[], opts?: { timeoutMs?: number; input?: string }): Promise<CliResult>;
   /** Runs the moorage CLI against this daemon. Never rejects: look at `code`. */
   moorage(args: string[], opts?: { timeoutMs?: number; input?: string }): Promise<CliResult>;
+  /**
+   * Waits (at most `ms`) until the container's output contains `text`: how a test knows a
+   * shell has installed its traps before it is signalled.
+   */
+  waitForLog(id: string, text: string, ms?: number): Promise<void>;
   /** Removes every container, stops the daemon and deletes its roots. */
   stop(): Promise<void>;
   /** Stops the daemon process only; containers keep running under their monitors. */
@@ -84,6 +89,15 @@ export async function startDaemon(opts: StartOptions = {}): Promise<TestDaemon> 
       }
       await daemon.stopDaemonOnly();
       await rm(base, { recursive: true, force: true });
+    },
+    async waitForLog(id, text, ms = 15_000) {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        const r = await daemon.docker(['logs', id]);
+        if (r.stdout.includes(text) || r.stderr.includes(text)) return;
+        if (Date.now() > deadline) throw new Error(`container ${id} did not print "${text}" within ${ms} ms: ${JSON.stringify(r)}`);
+        await new Promise((res) => setTimeout(res, 50));
+      }
     },
     async stopDaemonOnly() {
       if (child.exitCode !== null) return;
