@@ -4,14 +4,13 @@
  * an error, never a hang.
  * @module
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Container } from '../container/container.ts';
 import { Conflict, SystemError } from '../errors.ts';
-import { isSameProcess, monitorAlive, signalProcess } from '../runtime/procs.ts';
+import { monitorAlive, signalProcess } from '../runtime/procs.ts';
 import { SIGKILL } from '../runtime/signals.ts';
 import type { SignalScope, TaskHandle } from '../runtime/task.ts';
 import type { Daemon } from './daemon.ts';
-import { handleExit } from './monitor.ts';
+import { handleExit, reportLostMonitor } from './monitor.ts';
 import { stopSignalOf } from './stop-policy.ts';
 import { waitStopped } from './wait.ts';
 
@@ -84,19 +83,6 @@ export async function forceKill(d: Daemon, c: Container): Promise<void> {
   if (t) await signalProcess(t.pid, t.startTime, SIGKILL);
   if (await waitStopped(c, DIRECT_KILL_WAIT_MS)) return;
   throw new SystemError(`tried to kill container, but did not receive an exit event`);
-}
-
-/**
- * The container's conmon is gone, so no exit file will come: once its PID 1 is gone too, record
- * exit 137 ourselves (what containerd's cleanupAfterDeadShim does for a dead shim).
- */
-async function reportLostMonitor(d: Daemon, c: Container, t: NonNullable<Container['record']['Task']>): Promise<void> {
-  d.log.warn({ id: c.id, monitorPid: t.monitorPid }, 'the container lost its monitor: recording exit 137');
-  const deadline = Date.now() + DIRECT_KILL_WAIT_MS;
-  // Bounded: this path runs only after a monitor crash.
-  while ((await isSameProcess(t.pid, t.startTime)) && Date.now() < deadline) await sleep(20);
-  if (await isSameProcess(t.pid, t.startTime)) throw new SystemError('tried to kill container, but its process survived SIGKILL');
-  await handleExit(d, { id: c.id, code: 137, at: new Date() });
 }
 
 /** `POST /containers/{id}/kill`: SIGKILL waits for the exit; other signals return on delivery. */

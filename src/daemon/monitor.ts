@@ -6,13 +6,20 @@
  */
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Container } from '../container/container.ts';
+import { SystemError } from '../errors.ts';
 import { unmountOverlay } from '../image/rootfs.ts';
+import { isSameProcess } from '../runtime/procs.ts';
+import { SIGKILL } from '../runtime/signals.ts';
 import type { ExitRecord } from '../runtime/exit-watcher.ts';
 import type { Daemon } from './daemon.ts';
 import { removeContainer } from './remove.ts';
 import { nextDelay, shouldRestart } from './restart-policy.ts';
 import { startContainer } from './start.ts';
+
+/** How long a container that lost its monitor may take to die of SIGKILL. */
+const LOST_MONITOR_WAIT_MS = 2_000;
 
 /** Handles one exit record from the watcher. Duplicate records are ignored. */
 export async function handleExit(d: Daemon, e: ExitRecord, opts: { emit?: boolean } = {}): Promise<void> {
@@ -62,6 +69,36 @@ export async function handleExit(d: Daemon, e: ExitRecord, opts: { emit?: boolea
     await removeContainer(d, c, { force: true }).catch((err: Error) =>
       d.log.error({ err, id: c.id }, 'auto-remove failed'));
   }
+}
+
+/**
+ * The container's conmon is gone, so no exit file will come: once its PID 1 is gone too, record
+ * exit 137 ourselves (what containerd's cleanupAfterDeadShim does for a dead shim).
+ */
+export async function reportLostMonitor(d: Daemon, c: Container, t: NonNullable<Container['record']['Task']>): Promise<void> {
+  d.log.warn({ id: c.id, monitorPid: t.monitorPid }, 'the container lost its monitor: recording exit 137');
+  const deadline = Date.now() + LOST_MONITOR_WAIT_MS;
+  // Bounded: this path runs only after a monitor crash.
+  while ((await isSameProcess(t.pid, t.startTime)) && Date.now() < deadline) await sleep(20);
+  if (await isSameProcess(t.pid, t.startTime)) throw new SystemError('tried to kill container, but its process survived SIGKILL');
+  await handleExit(d, { id: c.id, code: 137, at: new Date() });
+}
+
+/**
+ * The task's conmon exited. It normally does so right after recording the exit; if it left no
+ * record, it crashed, and nobody would ever reap or report the container: kill it and record
+ * exit 137, as containerd does for a dead shim.
+ */
+export async function onMonitorGone(d: Daemon, c: Container, pid: number): Promise<void> {
+  const t = c.record.Task;
+  if (!t || t.pid !== pid) return; // its exit was handled, or this is an older run
+  const rec = await d.exits.read(c.id);
+  if (rec) {
+    await handleExit(d, rec);
+    return;
+  }
+  await d.tasks.signal({ id: c.id, pid: t.pid, startTime: t.startTime, monitorPid: t.monitorPid, cgroupsPath: d.tasks.cgroupsPath(c.id) }, SIGKILL, 'all');
+  await reportLostMonitor(d, c, t);
 }
 
 /** Starts the container again after the policy's backoff; a stop or removal meanwhile cancels it. */

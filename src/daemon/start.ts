@@ -15,6 +15,7 @@ import { CreateFailed } from '../runtime/conmon.ts';
 import { signalName } from '../runtime/signals.ts';
 import { parseBind } from '../container/binds.ts';
 import type { Daemon } from './daemon.ts';
+import { onMonitorGone } from './monitor.ts';
 import { removeContainer } from './remove.ts';
 import { stopScopeOf, stopSignalOf, usesInit } from './stop-policy.ts';
 
@@ -73,6 +74,8 @@ async function run(d: Daemon, c: Container, manual: boolean): Promise<void> {
     }
     await d.containers.checkpoint(c);
     d.emit(c, 'start');
+    void task.monitorGone?.then(() => onMonitorGone(d, c, task.pid)).catch((err: Error) =>
+      d.log.error({ err, id: c.id }, 'handling the loss of the monitor failed'));
   } catch (err) {
     await failStart(d, c, err);
   }

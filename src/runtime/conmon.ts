@@ -37,6 +37,11 @@ export interface Created {
   pid: number;
   /** Host pid of conmon's monitor process. */
   monitorPid: number;
+  /**
+   * Resolves when the monitor exits, for whatever reason: conmon holds its end of the sync
+   * pipe for its whole life, so the pipe's close is the event (no polling).
+   */
+  monitorGone: Promise<void>;
 }
 
 /** The runtime's create failed; `message` is its stderr, as conmon relayed it. */
@@ -75,9 +80,15 @@ export async function launchConmon(l: ConmonLaunch): Promise<Created> {
     if (msg.data < 0) throw new CreateFailed((msg.message ?? 'runtime create failed').trim());
     await Promise.race([parentExited, sleep(SYNC_TIMEOUT_MS, undefined, { ref: false })]);
     const monitorPid = Number(await readFile(l.conmonPidFile, 'utf8'));
-    return { pid: msg.data, monitorPid };
+    const monitorGone = new Promise<void>((resolve) => syncPipe.once('close', () => resolve()));
+    syncPipe.resume(); // nothing more is expected on it; keep it flowing until it closes
+    (syncPipe as Readable & { unref?: () => void }).unref?.();
+    return { pid: msg.data, monitorPid, monitorGone };
+  } catch (err) {
+    syncPipe.destroy();
+    throw err;
   } finally {
-    for (const s of [errPipe, syncPipe]) s.destroy();
+    errPipe.destroy();
     child.unref();
   }
 }

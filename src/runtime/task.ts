@@ -28,6 +28,8 @@ export interface TaskHandle {
   startTime: number;
   monitorPid: number;
   cgroupsPath: string;
+  /** Resolves when the task's monitor exits (only for tasks created by this daemon process). */
+  monitorGone?: Promise<void>;
 }
 
 /** Which processes a signal goes to. */
@@ -64,7 +66,7 @@ export class TaskRunner {
     });
     const st = await readStat(created.pid);
     if (!st) throw new SystemError(`the container's process ${created.pid} vanished after create`);
-    return { id: spec.id, pid: created.pid, startTime: st.startTime, monitorPid: created.monitorPid, cgroupsPath };
+    return { id: spec.id, pid: created.pid, startTime: st.startTime, monitorPid: created.monitorPid, cgroupsPath, monitorGone: created.monitorGone };
   }
 
   /** Lets the created process exec the container's command. */
