@@ -25,7 +25,10 @@ interface Tracked {
   nsPid: number | null;
   startTime: number;
   command: string;
-  /** When the sampler first saw it gone (ms since epoch). */
+  /**
+   * When the sampler first saw it gone (ms since the epoch), set only when PID 1 was seen
+   * alive after that: proof that it ended before PID 1, not with it.
+   */
   goneAt?: number;
   aliveAtDeadline?: boolean;
 }
@@ -130,7 +133,7 @@ export class StopRecorder {
       if (reap) {
         return { ...base, ...ending(reap.how === 'exited' ? reap.value : 128 + reap.value), endedAt: new Date(reap.at).toISOString() };
       }
-      if (p.goneAt !== undefined && p.goneAt < exitAt) return { ...base, end: 'exited', endedAt: new Date(p.goneAt).toISOString() };
+      if (p.goneAt !== undefined) return { ...base, end: 'exited', endedAt: new Date(p.goneAt).toISOString() };
       if (!this.#plan.drain) return { ...base, end: 'killed-by-kernel', killSignal: 'SIGKILL', endedAt: state.FinishedAt };
       return base;
     });
@@ -142,11 +145,20 @@ export class StopRecorder {
     return this.report;
   }
 
+  /**
+   * One look at every process, PID 1 last: a process seen gone while PID 1 is still seen alive
+   * afterwards ended on its own before PID 1. (Clocks are no help here: the exit file's mtime
+   * is coarser than the gaps that matter.)
+   */
   async #sample(): Promise<void> {
+    const others = this.#procs.filter((p) => p.pid !== this.#task.pid && p.goneAt === undefined);
+    const gone = (await Promise.all(others.map(async (p) => ((await isSameProcess(p.pid, p.startTime)) ? null : p))))
+      .filter((p): p is Tracked => p !== null);
+    if (!gone.length) return;
+    const pid1 = this.#procs.find((p) => p.pid === this.#task.pid);
+    if (!pid1 || !(await isSameProcess(pid1.pid, pid1.startTime))) return;
     const now = Date.now();
-    await Promise.all(this.#procs.map(async (p) => {
-      if (p.goneAt === undefined && !(await isSameProcess(p.pid, p.startTime))) p.goneAt = now;
-    }));
+    for (const p of gone) p.goneAt = now;
   }
 }
 
