@@ -5,6 +5,14 @@
 import { daemonCommand } from './daemon.ts';
 import { runCli } from './program.ts';
 
+// `moorage logs x | head -1`: a reader that went away ends the command quietly, as docker does.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
+
 const code = await runCli(process.argv.slice(2), {
   stdin: process.stdin,
   stdout: process.stdout,

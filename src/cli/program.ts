@@ -3,7 +3,7 @@
  * (tests pass buffers as streams) with docker's exit codes.
  * @module
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { CliContext, CliError, describeError, type CliIO } from './context.ts';
 import { registerContainerVerbs } from './commands/containers.ts';
 import { registerRun } from './commands/run.ts';
@@ -59,6 +59,11 @@ export async function runCli(argv: string[], io: CliIO, extend?: (program: Comma
     await program.parseAsync(normalizeBoolFlags(argv), { from: 'user' });
     return ctx.exitCode;
   } catch (err) {
+    if (err instanceof InvalidArgumentError) {
+      // Thrown by a verb's own parsing, after commander's: commander has printed nothing.
+      io.stderr.write(`${err.message}\nSee 'moorage ${argv[0] ?? ''} --help'.\n`);
+      return FLAG_ERROR_EXIT;
+    }
     if (err instanceof CommanderError) {
       if (err.exitCode === 0) return 0;
       return err.code === 'commander.missingArgument' || err.code === 'commander.help'

@@ -47,7 +47,7 @@ export class MoorageClient {
     return this.transport.apiVersion();
   }
 
-  /** Closes idle connections (open streams stay open). */
+  /** Closes every connection of this client, open streams included. */
   close(): void {
     this.transport.close();
   }

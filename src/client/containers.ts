@@ -7,7 +7,7 @@ import { pipeline, type Readable } from 'node:stream';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { CallOptions, Transport } from './transport.ts';
 import { Demuxer, type Frame } from './demux.ts';
-import { NotModified } from './errors.ts';
+import { ClientTimeout, NotModified } from './errors.ts';
 import { killDeadlineMs, stopDeadlineMs } from './deadline.ts';
 import type { ContainerCreateRequest, ContainerCreateResponse, ContainerInspect, ContainerSummary,
   DoctorReport, Filters, WaitResponse } from './types.ts';
@@ -195,6 +195,14 @@ export class Containers {
     let timer: NodeJS.Timeout | undefined;
     const result = new Promise<WaitResponse>((resolve, reject) => {
       const chunks: Buffer[] = [];
+      if (opts.timeoutMs != null) {
+        // The engine sends its 200 at once, so the transport's deadline has ended: this one
+        // bounds the wait for the exit itself.
+        timer = setTimeout(() => {
+          reject(new ClientTimeout('POST', `/containers/${id}/wait`, opts.timeoutMs!));
+          res.destroy();
+        }, opts.timeoutMs);
+      }
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', reject);
       res.on('close', () => {
@@ -274,12 +282,20 @@ export class Containers {
     return this.t.json({ method: 'GET', path: `/containers/${enc(id)}/doctor`, ...call(opts) });
   }
 
-  /** The container's own stop timeout, for deadline computation; undefined means the daemon default. */
+  /**
+   * The stop timeout in force when a call gives none, for deadline computation: the container's
+   * `StopTimeout`, else the engine's default (moorage's `/info` says it; Docker's default is 10 s).
+   */
   private async stopTimeoutOf(id: string, opts: CallOptions): Promise<number | undefined> {
     const c = await this.inspect(id, { abortSignal: opts.abortSignal });
     const t = c.Config?.StopTimeout;
-    return typeof t === 'number' ? t : undefined;
+    if (typeof t === 'number') return t;
+    this.#engineDefault ??= this.t.json<{ DefaultStopTimeout?: unknown }>({ method: 'GET', path: '/info' })
+      .then((i) => (typeof i.DefaultStopTimeout === 'number' ? i.DefaultStopTimeout : undefined), () => undefined);
+    return this.#engineDefault;
   }
+
+  #engineDefault: Promise<number | undefined> | undefined;
 }
 
 /** Collects a finite output stream into strings. */

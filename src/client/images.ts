@@ -75,7 +75,10 @@ export class Images {
     const res = await this.t.stream({ method: 'POST', path: '/images/create', query: {
       fromSrc: '-', repo, tag, message: opts.message, changes: opts.changes,
     }, body: counter, contentType: 'application/x-tar',
-    timeoutMs: opts.timeoutMs ?? null, abortSignal: opts.abortSignal });
+    timeoutMs: opts.timeoutMs ?? null, abortSignal: opts.abortSignal }).catch((err: unknown) => {
+      counter.destroy(); // and, through the pipeline, the source (a file stream keeps its fd otherwise)
+      throw err;
+    });
     const messages: ImportProgress[] = [];
     const lines = new JsonLines<ImportProgress>();
     pipeline(res, lines, () => {});

@@ -143,7 +143,7 @@ export class Transport {
     });
   }
 
-  /** Closes idle connections. Streams still open stay open. */
+  /** Closes every connection of this client, open streams (logs -f, events, waits) included. */
   close(): void {
     this.agent.destroy();
   }

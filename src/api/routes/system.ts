@@ -64,6 +64,8 @@ export const systemRoutes: Route[] = [
       Runtimes: { [d.config.runtime]: { path: d.tasks.runtime.path } }, DefaultRuntime: d.config.runtime,
       Swarm: { LocalNodeState: 'inactive', ControlAvailable: false, NodeID: '', NodeAddr: '' },
       LiveRestoreEnabled: true, Isolation: '', InitBinary: d.config.initPath, SecurityOptions: [], Warnings: [],
+      // moorage extra: lets clients derive stop deadlines from the real default.
+      DefaultStopTimeout: d.config.defaultStopTimeout,
     });
   }],
 
