@@ -2,7 +2,7 @@
  * The `moorage daemon` verb, with dockerd's flag names.
  * @module
  */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { defaultConfig } from '../daemon/config.ts';
 import { serveDaemon } from '../daemon/serve.ts';
 
@@ -34,6 +34,6 @@ export function daemonCommand(): Command {
 
 function nonNegative(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`--default-stop-timeout must be a whole number >= 0, not ${v}`);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`must be a whole number of seconds >= 0, not ${v}`);
   return n;
 }
