@@ -72,6 +72,7 @@ export async function startDaemon(opts: StartOptions = {}): Promise<TestDaemon> 
   } catch (err) {
     child.kill('SIGKILL');
     await exited;
+    await rm(base, { recursive: true, force: true });
     throw new Error(`daemon did not start: ${(err as Error).message}\n${out}`);
   }
   const env = { ...process.env, DOCKER_HOST: host, MOORAGE_HOST: host };
