@@ -10,7 +10,7 @@ import { monitorAlive, signalProcess } from '../runtime/procs.ts';
 import { SIGKILL } from '../runtime/signals.ts';
 import type { SignalScope, TaskHandle } from '../runtime/task.ts';
 import type { Daemon } from './daemon.ts';
-import { handleExit, reportLostMonitor } from './monitor.ts';
+import { exitWithoutMonitor } from './monitor.ts';
 import { stopSignalOf } from './stop-policy.ts';
 import { waitStopped } from './wait.ts';
 
@@ -22,8 +22,7 @@ export const DIRECT_KILL_WAIT_MS = 2_000;
 /** The task handle of a running container, or null. */
 export function taskOf(d: Daemon, c: Container): TaskHandle | null {
   const t = c.record.Task;
-  if (!t) return null;
-  return { id: c.id, pid: t.pid, startTime: t.startTime, monitorPid: t.monitorPid, cgroupsPath: d.tasks.cgroupsPath(c.id) };
+  return t ? d.tasks.handle(c.id, t) : null;
 }
 
 /**
@@ -40,6 +39,9 @@ export async function killWithSignal(d: Daemon, c: Container, signal: number, sc
     // checkpoint (which carries it anyway): no second fsync on every stop path.
     if (c.hostConfig.RestartPolicy.Name === 'unless-stopped') void d.containers.checkpoint(c).catch(() => {});
   }
+  // A policy restart under way is about to leave the backoff: signal what it starts (bounded:
+  // a start is), instead of ending a backoff that is already over.
+  if (c.state.data.Restarting && c.starting) await c.starting.catch(() => {});
   if (c.state.data.Restarting) {
     // In restart backoff nothing runs. A cancelled policy ends the backoff: the container is
     // stopped; any other signal leaves it waiting for its restart.
@@ -73,10 +75,7 @@ export async function forceKill(d: Daemon, c: Container): Promise<void> {
   const t = c.record.Task;
   await killWithSignal(d, c, SIGKILL, 'all');
   if (t && !(await monitorAlive(t.monitorPid, c.id))) {
-    // conmon also exits right after recording a normal exit: use that record when it is there.
-    const rec = await d.exits.read(c.id);
-    if (rec) await handleExit(d, rec);
-    else await reportLostMonitor(d, c, t);
+    await exitWithoutMonitor(d, c, t); // no exit event will come from a dead conmon
     return;
   }
   if (await waitStopped(c, KILL_WAIT_MS)) return;

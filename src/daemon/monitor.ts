@@ -72,11 +72,18 @@ export async function handleExit(d: Daemon, e: ExitRecord, opts: { emit?: boolea
 }
 
 /**
- * The container's conmon is gone, so no exit file will come: once its PID 1 is gone too, record
- * exit 137 ourselves (what containerd's cleanupAfterDeadShim does for a dead shim).
+ * The container's conmon is gone, so no exit event will come. conmon also exits right after
+ * recording a normal exit: apply that record when it is there. Otherwise conmon crashed: make
+ * sure the container is dead and record exit 137 (containerd's cleanupAfterDeadShim).
  */
-export async function reportLostMonitor(d: Daemon, c: Container, t: NonNullable<Container['record']['Task']>): Promise<void> {
+export async function exitWithoutMonitor(d: Daemon, c: Container, t: NonNullable<Container['record']['Task']>): Promise<void> {
+  const rec = await d.exits.read(c.id);
+  if (rec) {
+    await handleExit(d, rec);
+    return;
+  }
   d.log.warn({ id: c.id, monitorPid: t.monitorPid }, 'the container lost its monitor: recording exit 137');
+  await d.tasks.signal(d.tasks.handle(c.id, t), SIGKILL, 'all');
   const deadline = Date.now() + LOST_MONITOR_WAIT_MS;
   // Bounded: this path runs only after a monitor crash.
   while ((await isSameProcess(t.pid, t.startTime)) && Date.now() < deadline) await sleep(20);
@@ -84,21 +91,11 @@ export async function reportLostMonitor(d: Daemon, c: Container, t: NonNullable<
   await handleExit(d, { id: c.id, code: 137, at: new Date() });
 }
 
-/**
- * The task's conmon exited. It normally does so right after recording the exit; if it left no
- * record, it crashed, and nobody would ever reap or report the container: kill it and record
- * exit 137, as containerd does for a dead shim.
- */
+/** The task's conmon exited (its sync pipe closed): see {@link exitWithoutMonitor}. */
 export async function onMonitorGone(d: Daemon, c: Container, pid: number): Promise<void> {
   const t = c.record.Task;
   if (!t || t.pid !== pid) return; // its exit was handled, or this is an older run
-  const rec = await d.exits.read(c.id);
-  if (rec) {
-    await handleExit(d, rec);
-    return;
-  }
-  await d.tasks.signal({ id: c.id, pid: t.pid, startTime: t.startTime, monitorPid: t.monitorPid, cgroupsPath: d.tasks.cgroupsPath(c.id) }, SIGKILL, 'all');
-  await reportLostMonitor(d, c, t);
+  await exitWithoutMonitor(d, c, t);
 }
 
 /** Starts the container again after the policy's backoff; a stop or removal meanwhile cancels it. */
@@ -106,7 +103,7 @@ function scheduleRestart(d: Daemon, c: Container, runMs: number): void {
   c.restartDelay = nextDelay(c.restartDelay, runMs);
   c.restartTimer = setTimeout(() => {
     c.restartTimer = null;
-    if (!c.state.data.Restarting) return;
+    if (!c.state.data.Restarting || c.restartCancelled) return;
     startContainer(d, c, { manual: false }).catch((err: Error) => {
       d.log.warn({ err, id: c.id }, 'restart by policy failed');
     });

@@ -18,15 +18,6 @@ import { waitStopped } from './wait.ts';
 const UNDELIVERED_WAIT_MS = 2_000;
 
 /**
- * Where the stop signal goes: with an init, to PID 1 (the init drains the namespace, or behaves
- * like tini in the `init` scope); without, to every process of the cgroup unless the scope is
- * `init`.
- */
-function signalTarget(d: Daemon, c: Container): SignalScope {
-  return usesInit(d, c) || stopScopeOf(d, c) === 'init' ? 'pid1' : 'all';
-}
-
-/**
  * Stops a container. 304 when it is not running; 500 when the stop fails. A daemon shutdown
  * lets a stop in progress finish.
  */
@@ -43,10 +34,14 @@ async function stop(d: Daemon, c: Container, opts: StopOptions): Promise<void> {
     throw new SystemError(`cannot stop container: ${c.name}: ${messageOf(err)}`);
   }
   const task = taskOf(d, c);
-  const target = signalTarget(d, c);
+  const init = usesInit(d, c);
+  const scope = stopScopeOf(d, c);
+  // With an init the signal goes to PID 1, which drains the namespace (or, in Docker's `init`
+  // scope, forwards like tini); without one, to every process unless the scope is `init`.
+  const target: SignalScope = init || scope === 'init' ? 'pid1' : 'all';
   // A stop that overlaps another one waits with it; the first one's recorder writes the report.
   let recorder = task && !c.stopRecorder ? await StopRecorder.begin(d, c, task, {
-    signal: signalName(signal), timeout, target, init: usesInit(d, c), drain: usesInit(d, c) && stopScopeOf(d, c) === 'all',
+    signal: signalName(signal), timeout, target, init, drain: init && scope === 'all',
   }) : null;
   if (recorder && (c.stopRecorder || c.record.Task?.pid !== task?.pid)) {
     recorder.stopSampling(); // it exited (or another stop began) while we looked: nothing to report
@@ -55,8 +50,9 @@ async function stop(d: Daemon, c: Container, opts: StopOptions): Promise<void> {
   if (recorder) c.stopRecorder = recorder;
   try {
     const delivered = await killWithSignal(d, c, signal, timeout === 0 ? 'pid1' : target);
-    const waitMs = !delivered && timeout !== 0 ? Math.min(UNDELIVERED_WAIT_MS, timeout < 0 ? Infinity : timeout * 1000)
-      : timeout < 0 ? -1 : timeout * 1000;
+    const fullMs = timeout < 0 ? -1 : timeout * 1000;
+    // Nobody received the signal (it was exiting already): wait a little, not the whole timeout.
+    const waitMs = delivered || timeout === 0 ? fullMs : fullMs < 0 ? UNDELIVERED_WAIT_MS : Math.min(UNDELIVERED_WAIT_MS, fullMs);
     if (!(await waitStopped(c, waitMs))) {
       d.log.info({ id: c.id }, `failed to exit within ${timeout} seconds of signal ${signal} - using the force`);
       await recorder?.deadline();

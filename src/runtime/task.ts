@@ -52,6 +52,11 @@ export class TaskRunner {
     return `/${this.cgroupParent}/${id}`;
   }
 
+  /** The handle of a task from what the container's checkpoint remembers of it. */
+  handle(id: string, t: { pid: number; startTime: number; monitorPid: number }): TaskHandle {
+    return { id, pid: t.pid, startTime: t.startTime, monitorPid: t.monitorPid, cgroupsPath: this.cgroupsPath(id) };
+  }
+
   /** Writes the bundle and has conmon create the task; the process waits for {@link start}. */
   async create(spec: Omit<BundleSpec, 'cgroupsPath'>, name: string, paths: TaskPaths): Promise<TaskHandle> {
     const cgroupsPath = this.cgroupsPath(spec.id);
