@@ -1,18 +1,24 @@
 /**
- * moorage benchmarks: median API times over 20 runs of
+ * moorage benchmarks, medians over BENCH_RUNS runs (default 20):
  *  - create + start of a busybox container;
  *  - stop of a container whose PID 1 exits at once on TERM (no init, Docker's case);
- *  - stop of a container whose processes exit at once on TERM, with and without moorage-init.
+ *  - stop of a container whose processes exit at once on TERM, with and without moorage-init;
+ *  - ten stops at once against one alone;
+ *  - CLI start-up (`moorage --version`, `moorage ps`) against `docker --version`;
+ *  - the idle engine's resident memory.
  * Run with `npm run bench`. Prints a table; timings are not asserted anywhere.
  */
 import { startDaemon } from '../test/helpers/daemon.ts';
 import { call, median } from './api.ts';
+import { parallelStops } from './parallel.ts';
+import { cliStartup, idleRssMb } from './startup.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const FAST_EXIT = ['sh', '-c', 'trap "exit 0" TERM; sleep 1000 & wait'];
 
 const d = await startDaemon();
 try {
+  const rss = await idleRssMb(d, 12_000); // long enough for V8's idle-time collection
   const v = '/v1.45';
   const create = async (cmd: string[], init: boolean) => {
     const r = await call(d.socket, 'POST', `${v}/containers/create`, { Image: 'busybox', Cmd: cmd, HostConfig: { Init: init } });
@@ -51,13 +57,26 @@ try {
   };
   const stopNoInit = await stopTimes(false);
   const stopInit = await stopTimes(true);
+  const rounds = Math.max(3, Math.round(RUNS / 4));
+  const parNoInit = await parallelStops(d, { rounds, init: false });
+  const parInit = await parallelStops(d, { rounds, init: true });
+  const cli = await cliStartup(d, RUNS);
 
-  const row = (name: string, xs: number[], target: string) =>
-    console.log(`${name.padEnd(44)} ${median(xs).toFixed(1).padStart(7)} ms   (min ${Math.min(...xs).toFixed(1)}, max ${Math.max(...xs).toFixed(1)}; target ${target})`);
-  console.log(`moorage bench: medians over ${RUNS} runs, runtime ${'runc'}, API over the unix socket`);
+  const row = (name: string, xs: number[], target: string, unit = 'ms') =>
+    console.log(`${name.padEnd(48)} ${median(xs).toFixed(1).padStart(7)} ${unit}   (min ${Math.min(...xs).toFixed(1)}, max ${Math.max(...xs).toFixed(1)}; target ${target})`);
+  const ratio = (p: { one: number[]; ten: number[] }) => `${(median(p.ten) / median(p.one)).toFixed(1)}x one stop`;
+  console.log(`moorage bench: medians over ${RUNS} runs (${rounds} rounds of parallel stops), runtime runc, API over the unix socket`);
   row('create+start', createStart, '<= 60 ms');
   row('stop, PID 1 exits on TERM (no init)', stopNoInit, '<= 15 ms');
   row('stop, processes exit on TERM (moorage-init)', stopInit, `<= no-init + 5 ms = ${(median(stopNoInit) + 5).toFixed(1)} ms`);
+  row('one stop alone (no init)', parNoInit.one, 'reference');
+  row(`ten stops at once (no init): ${ratio(parNoInit)}`, parNoInit.ten, '<= 4x one stop');
+  row('one stop alone (moorage-init)', parInit.one, 'reference');
+  row(`ten stops at once (moorage-init): ${ratio(parInit)}`, parInit.ten, '<= 4x one stop');
+  row('CLI start-up: moorage --version', cli.version, '<= 120 ms');
+  row('CLI start-up + one call: moorage ps', cli.ps, '<= 120 ms');
+  row('docker --version (for reference)', cli.docker, 'reference');
+  console.log(`${'engine resident memory, idle'.padEnd(48)} ${rss.toFixed(1).padStart(7)} MB   (target <= 60 MB)`);
 } finally {
   await d.stop();
 }

@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import type { Daemon } from '../daemon/daemon.ts';
 import { InvalidParameter } from '../errors.ts';
 import { MAX_API_VERSION } from './version.ts';
+import { VERSION } from '../version.ts';
 
 /** Everything a route handler gets. */
 export interface Ctx {
@@ -31,7 +32,7 @@ export const COMMON_HEADERS: Record<string, string> = {
   'Api-Version': MAX_API_VERSION,
   'Ostype': 'linux',
   'Docker-Experimental': 'false',
-  'Server': 'moorage/0.1.0 (linux)',
+  'Server': `moorage/${VERSION} (linux)`,
 };
 
 const MAX_BODY = 4 << 20;

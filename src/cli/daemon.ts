@@ -4,7 +4,6 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { defaultConfig } from '../daemon/config.ts';
-import { serveDaemon } from '../daemon/serve.ts';
 
 /** Builds the `daemon` command. */
 export function daemonCommand(): Command {
@@ -22,6 +21,8 @@ export function daemonCommand(): Command {
     .option('--cgroup-parent <name>', 'parent cgroup of every container', d.cgroupParent)
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default(d.logLevel))
     .action(async (o: Record<string, unknown>) => {
+      // Loaded only here: the client verbs must not pay for the engine's modules at start-up.
+      const { serveDaemon } = await import('../daemon/serve.ts');
       await serveDaemon({
         host: o.host as string, dataRoot: o.dataRoot as string, execRoot: o.execRoot as string,
         defaultStopTimeout: o.defaultStopTimeout as number, init: o.init as boolean, initPath: o.initPath as string,

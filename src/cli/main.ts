@@ -19,7 +19,7 @@ const code = await runCli(process.argv.slice(2), {
   stderr: process.stderr,
   stderrIsTTY: Boolean(process.stderr.isTTY),
   env: process.env,
-}, (program) => { program.addCommand(daemonCommand()); });
+}, (program) => { program.addCommand(daemonCommand().copyInheritedSettings(program)); });
 
 // The daemon verb keeps running on its own (its server holds the event loop); client verbs exit
 // with their code even when a stream (events, logs -f) is still open.

@@ -16,6 +16,7 @@ import { registerImages } from './commands/images.ts';
 import { registerSystem } from './commands/system.ts';
 import { registerDoctor } from './commands/doctor.ts';
 import { normalizeBoolFlags } from './argv.ts';
+import { BUILD_COMMIT, VERSION } from '../version.ts';
 
 /** Exit code of docker for a flag it could not parse. */
 export const FLAG_ERROR_EXIT = 125;
@@ -26,6 +27,7 @@ export function buildProgram(ctx: CliContext, extend?: (program: Command) => voi
     .description('A container engine that speaks the Docker Engine API and stops containers right')
     .option('-H, --host <address>', 'Daemon socket to connect to: unix:///path or tcp://host:port '
       + '(default: $MOORAGE_HOST, $DOCKER_HOST, then unix:///run/moorage/moorage.sock)')
+    .version(`moorage version ${VERSION}, build ${BUILD_COMMIT}`, '-v, --version', 'Print version information and quit')
     .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()

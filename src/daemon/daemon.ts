@@ -14,15 +14,12 @@ import { EventBus } from '../events/bus.ts';
 import { ensureBusybox } from '../image/busybox.ts';
 import { ImageStore } from '../image/store.ts';
 import { ExitWatcher } from '../runtime/exit-watcher.ts';
-import { cgroupRoot } from '../runtime/procs.ts';
+import { cgroupRoot, detectCgroups, type CgroupInfo } from '../runtime/cgroups.ts';
 import { selectRuntime } from '../runtime/select.ts';
 import { TaskRunner } from '../runtime/task.ts';
 import type { DaemonConfig } from './config.ts';
 import { handleExit } from './monitor.ts';
 import { restore } from './restore.ts';
-
-/** moorage's version. */
-export const VERSION = '0.1.0';
 
 /** One engine instance. */
 export class Daemon {
@@ -33,6 +30,8 @@ export class Daemon {
   readonly events = new EventBus();
   readonly exits: ExitWatcher;
   tasks!: TaskRunner;
+  /** The host's cgroup layout, read at boot. */
+  cgroups!: CgroupInfo;
   /** Set once shutdown begins: exits then do not count as manual stops. */
   shuttingDown = false;
   readonly startedAt = new Date();
@@ -52,7 +51,8 @@ export class Daemon {
   async boot(): Promise<void> {
     await mkdir(this.config.dataRoot, { recursive: true, mode: 0o711 });
     await mkdir(this.config.execRoot, { recursive: true, mode: 0o711 });
-    this.tasks = new TaskRunner(await selectRuntime(this.config.runtime, this.config.execRoot),
+    this.cgroups = await detectCgroups();
+    this.tasks = new TaskRunner(await selectRuntime(this.config.runtime, this.config.execRoot, this.cgroups),
       await cgroupRoot(), this.config.cgroupParent);
     for (const bad of await this.images.load()) this.log.warn({ image: bad }, 'skipping unreadable image');
     await ensureBusybox(this.images);

@@ -4,14 +4,14 @@
  * SIGKILLed and why, how long it will take — with a one-line fix.
  * @module
  */
-import { readFile } from 'node:fs/promises';
 import type { Container } from '../container/container.ts';
 import { Conflict } from '../errors.ts';
-import { readCmdline } from '../runtime/procs.ts';
-import { signalName } from '../runtime/signals.ts';
+import { inMask, readCmdline, readSignals, readStat, type ProcSignals } from '../runtime/procs.ts';
+import { defaultAction } from '../runtime/signals.ts';
 import type { Daemon } from './daemon.ts';
 import { taskOf } from './kill.ts';
-import { resolveStop, stopScopeOf, usesInit } from './stop-policy.ts';
+import type { StopPlan } from './stop-plan.ts';
+import { planFor } from './stop-policy.ts';
 
 /** How one process will meet the stop signal. */
 export type Fate =
@@ -54,54 +54,55 @@ export interface Diagnosis {
   fixes: string[];
 }
 
-/** Signals whose default action is to do nothing. */
-const DEFAULT_IGNORED = new Set([17, 18, 23, 28]);
-/** Signals whose default action stops (does not terminate) the process. */
-const DEFAULT_STOPS = new Set([19, 20, 21, 22]);
-
-/** Parses the hex signal masks of /proc/PID/status into a predicate per mask. */
-export function parseMasks(status: string): { cgt: bigint; ign: bigint; blk: bigint; nsPid: number | null } {
-  const field = (name: string) => status.split('\n').find((l) => l.startsWith(`${name}:`))?.split(':')[1]?.trim() ?? '';
-  const mask = (name: string) => BigInt(`0x${field(name) || '0'}`);
-  const ns = field('NSpid').split(/\s+/).filter(Boolean).at(-1);
-  return { cgt: mask('SigCgt'), ign: mask('SigIgn'), blk: mask('SigBlk'), nsPid: ns ? Number(ns) : null };
+/** One process as the doctor reads it from /proc. */
+export interface ObservedProcess {
+  pid: number;
+  ppid: number;
+  command: string;
+  signals: ProcSignals;
 }
-
-const has = (mask: bigint, sig: number) => ((mask >> BigInt(sig - 1)) & 1n) === 1n;
 
 /** Diagnoses a running container. */
 export async function diagnose(d: Daemon, c: Container): Promise<Diagnosis> {
   const task = taskOf(d, c);
   if (!task || !c.state.running) throw new Conflict(`container ${c.name} is not running`);
-  const { signal, timeout } = resolveStop(d, c, {});
-  const sig = signalName(signal);
-  const init = usesInit(d, c);
-  const scope = stopScopeOf(d, c);
   const pids = await d.tasks.pids(task);
-  const procs: ProcessDiagnosis[] = [];
-  for (const pid of pids.includes(task.pid) ? pids : [task.pid, ...pids]) {
-    const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => null);
-    if (!status) continue;
-    const m = parseMasks(status);
-    const command = (await readCmdline(pid)) || '?';
-    const p = { pid, nsPid: m.nsPid, command, catches: has(m.cgt, signal), ignores: has(m.ign, signal), blocks: has(m.blk, signal) };
-    procs.push({ ...p, ...fateOf(p, { sig, signal, init, scope, timeout, isPid1: pid === task.pid }) });
-  }
-  procs.sort((a, b) => (a.nsPid ?? 0) - (b.nsPid ?? 0));
+  const procs = (await Promise.all((pids.includes(task.pid) ? pids : [task.pid, ...pids]).map(async (pid) => {
+    const [st, signals, command] = await Promise.all([readStat(pid), readSignals(pid), readCmdline(pid)]);
+    return st && signals ? { pid, ppid: st.ppid, command: command || '?', signals } : null;
+  }))).filter((p): p is ObservedProcess => p !== null);
+  return { container: c.id, ...predictStop(planFor(d, c), procs, task.pid) };
+}
+
+/**
+ * Predicts a stop from the plan and each process's signal dispositions: who catches the signal,
+ * who ignores it, who never gets it and will be SIGKILLed by the kernel. Pure.
+ */
+export function predictStop(plan: StopPlan, observed: ObservedProcess[], pid1: number): Omit<Diagnosis, 'container'> {
+  const sig = plan.signalName;
+  // An init that does not drain forwards the signal to its first child only (its main process).
+  const main = plan.init && !plan.drains
+    ? observed.filter((p) => p.ppid === pid1).sort((a, b) => (a.signals.nsPid ?? a.pid) - (b.signals.nsPid ?? b.pid))[0]
+    : undefined;
+  const procs = observed.map((o): ProcessDiagnosis => {
+    const s = o.signals;
+    const p = { pid: o.pid, nsPid: s.nsPid, command: o.command, catches: inMask(s.caught, plan.signal), ignores: inMask(s.ignored, plan.signal), blocks: inMask(s.blocked, plan.signal) };
+    const signalled = o.pid === pid1 || plan.deliver === 'all' || plan.drains || o === main;
+    return { ...p, ...fateOf(p, plan, o.pid === pid1, signalled) };
+  }).sort((a, b) => (a.nsPid ?? 0) - (b.nsPid ?? 0));
   const killed = procs.filter((p) => ['ignores', 'blocked', 'pid1-ignores', 'killed-by-kernel'].includes(p.fate));
   const slow = procs.some((p) => ['ignores', 'blocked', 'pid1-ignores'].includes(p.fate));
-  const outcome = killed.length ? 'sigkill' : 'graceful';
-  const seconds = slow ? timeout : 0;
-  const wait = timeout < 0 ? 'forever' : `${timeout} s`;
+  const wait = plan.timeout < 0 ? 'forever' : `${plan.timeout} s`;
   const summary = !killed.length
     ? `every process ends on ${sig}: the stop should take as long as their handlers, without SIGKILL`
     : slow
       ? `${killed.map((p) => describe(p)).join(', ')} will not end on ${sig}: the stop will wait ${wait} and end in SIGKILL (exit 137)`
       : `${killed.map((p) => describe(p)).join(', ')} will be SIGKILLed by the kernel when PID 1 exits, mid-cleanup if it has any`;
   return {
-    container: c.id, signal: sig, timeout, scope, init, processes: procs, outcome, seconds, summary,
-    withoutInit: init ? withoutInit(procs, sig, wait) : null,
-    fixes: fixes(procs, sig, init, scope),
+    signal: sig, timeout: plan.timeout, scope: plan.scope, init: plan.init, processes: procs,
+    outcome: killed.length ? 'sigkill' : 'graceful', seconds: slow ? plan.timeout : 0, summary,
+    withoutInit: plan.init ? withoutInit(procs, sig, wait) : null,
+    fixes: fixes(procs, sig, plan),
   };
 }
 
@@ -109,27 +110,26 @@ function describe(p: ProcessDiagnosis): string {
   return `${p.nsPid === 1 ? 'PID 1' : `pid ${p.nsPid ?? p.pid}`} \`${p.command.split(' ')[0]}\``;
 }
 
-interface Ctx { sig: string; signal: number; init: boolean; scope: 'all' | 'init'; timeout: number; isPid1: boolean }
-
-function fateOf(p: { catches: boolean; ignores: boolean; blocks: boolean }, x: Ctx): Pick<ProcessDiagnosis, 'fate' | 'explanation'> {
-  if (x.isPid1 && x.init) {
-    return { fate: 'init', explanation: x.scope === 'all'
-      ? `the init delivers ${x.sig} to every process of the container and exits when the last one has`
-      : `the init forwards ${x.sig} to its child only and exits when the child does` };
+function fateOf(p: { catches: boolean; ignores: boolean; blocks: boolean }, plan: StopPlan, isPid1: boolean, signalled: boolean): Pick<ProcessDiagnosis, 'fate' | 'explanation'> {
+  const sig = plan.signalName;
+  if (isPid1 && plan.init) {
+    return { fate: 'init', explanation: plan.drains
+      ? `the init delivers ${sig} to every process of the container and exits when the last one has`
+      : `the init forwards ${sig} to its child only and exits when the child does` };
   }
-  const signalled = x.isPid1 || x.scope === 'all';
   if (!signalled) {
-    return { fate: 'killed-by-kernel', explanation: `gets no ${x.sig} (only PID 1 is signalled); the kernel SIGKILLs it when PID 1 exits` };
+    return { fate: 'killed-by-kernel', explanation: `gets no ${sig} (only PID 1 is signalled); the kernel SIGKILLs it when PID 1 exits` };
   }
-  if (p.catches) return { fate: 'catches', explanation: `catches ${x.sig} and runs its handler` };
-  if (p.ignores) return { fate: 'ignores', explanation: `ignores ${x.sig}: it will be SIGKILLed at the deadline` };
-  if (p.blocks) return { fate: 'blocked', explanation: `blocks ${x.sig}: unless it unblocks it, it will be SIGKILLed at the deadline` };
-  if (x.isPid1) {
-    return { fate: 'pid1-ignores', explanation: `neither catches nor ignores ${x.sig}: as PID 1 it will ignore it (the kernel drops signals with the default action sent to a namespace's PID 1)` };
+  if (p.catches) return { fate: 'catches', explanation: `catches ${sig} and runs its handler` };
+  if (p.ignores) return { fate: 'ignores', explanation: `ignores ${sig}: it will be SIGKILLed at the deadline` };
+  if (p.blocks) return { fate: 'blocked', explanation: `blocks ${sig}: unless it unblocks it, it will be SIGKILLed at the deadline` };
+  if (isPid1) {
+    return { fate: 'pid1-ignores', explanation: `neither catches nor ignores ${sig}: as PID 1 it will ignore it (the kernel drops signals with the default action sent to a namespace's PID 1)` };
   }
-  if (DEFAULT_IGNORED.has(x.signal)) return { fate: 'ignores', explanation: `${x.sig}'s default action is to do nothing: it will be SIGKILLed at the deadline` };
-  if (DEFAULT_STOPS.has(x.signal)) return { fate: 'blocked', explanation: `${x.sig}'s default action stops it without ending it: it will be SIGKILLed at the deadline` };
-  return { fate: 'terminates', explanation: `${x.sig}'s default action terminates it at once` };
+  const action = defaultAction(plan.signal);
+  if (action === 'ignore') return { fate: 'ignores', explanation: `${sig}'s default action is to do nothing: it will be SIGKILLed at the deadline` };
+  if (action === 'stop') return { fate: 'blocked', explanation: `${sig}'s default action stops it without ending it: it will be SIGKILLed at the deadline` };
+  return { fate: 'terminates', explanation: `${sig}'s default action terminates it at once` };
 }
 
 /** For a container with an init: what its main process would do as PID 1. */
@@ -141,7 +141,7 @@ function withoutInit(procs: ProcessDiagnosis[], sig: string, wait: string): stri
   return `without an init, PID 1 ${name} would not handle ${sig}, so as PID 1 it would ignore it: the stop would wait ${wait} and end in SIGKILL (exit 137)`;
 }
 
-function fixes(procs: ProcessDiagnosis[], sig: string, init: boolean, scope: 'all' | 'init'): string[] {
+function fixes(procs: ProcessDiagnosis[], sig: string, plan: StopPlan): string[] {
   const out: string[] = [];
   if (procs.some((p) => p.fate === 'pid1-ignores')) {
     out.push(`run with an init (moorage's default; drop --init=false), or use the exec form so your program is PID 1 and handles ${sig}`);
@@ -150,8 +150,8 @@ function fixes(procs: ProcessDiagnosis[], sig: string, init: boolean, scope: 'al
     out.push(`${describe(p)} ${p.fate === 'ignores' ? 'ignores' : 'does not act on'} ${sig}: handle ${sig} in it, or set STOPSIGNAL (--stop-signal) to a signal it handles`);
   }
   if (procs.some((p) => p.fate === 'killed-by-kernel')) {
-    out.push(scope === 'init' ? `remove the label moorage.stop-scope=init so every process gets ${sig}` : `run with an init so every process gets ${sig}`);
+    out.push(plan.scope === 'init' ? `remove the label moorage.stop-scope=init so every process gets ${sig}` : `run with an init so every process gets ${sig}`);
   }
-  if (!init && !out.length && procs.length > 1) out.push('run with an init so orphans are reaped and processes are drained before PID 1 exits');
+  if (!plan.init && !out.length && procs.length > 1) out.push('run with an init so orphans are reaped and processes are drained before PID 1 exits');
   return out;
 }

@@ -11,7 +11,7 @@ import { SIGKILL } from '../runtime/signals.ts';
 import type { SignalScope, TaskHandle } from '../runtime/task.ts';
 import type { Daemon } from './daemon.ts';
 import { exitWithoutMonitor } from './monitor.ts';
-import { stopSignalOf } from './stop-policy.ts';
+import { containerStopSignal } from './stop-plan.ts';
 import { waitStopped } from './wait.ts';
 
 /** After SIGKILL through the runtime, how long to wait for the exit (moby: 10 s). */
@@ -32,7 +32,7 @@ export function taskOf(d: Daemon, c: Container): TaskHandle | null {
 export async function killWithSignal(d: Daemon, c: Container, signal: number, scope: SignalScope): Promise<boolean> {
   // moby's ExitOnNext: the stop signal (or any, when none is configured) or SIGKILL cancels the
   // restart policy until the next manual start.
-  if (!c.config.StopSignal || signal === SIGKILL || signal === stopSignalOf(c)) c.restartCancelled = true;
+  if (!c.config.StopSignal || signal === SIGKILL || signal === containerStopSignal(c.config.StopSignal)) c.restartCancelled = true;
   if (!d.shuttingDown && !c.state.data.HasBeenManuallyStopped) {
     c.state.data.HasBeenManuallyStopped = true;
     // Only `unless-stopped` reads the flag, so only it needs it on disk before the exit's

@@ -17,7 +17,8 @@ export function listContainers(d: Daemon, opts: { all: boolean; limit?: number; 
   for (const s of f.get('status') ?? []) {
     if (!STATUSES.includes(s)) throw new InvalidParameter(`invalid filter 'status=${s}'`);
   }
-  const all = opts.all || f.has('status') || f.has('exited');
+  // A limit lists the newest containers whatever their state (`docker ps -n`, `-l`), as moby does.
+  const all = opts.all || (opts.limit ?? 0) > 0 || f.has('status') || f.has('exited');
   let out = d.containers.all().reverse().filter((c) => {
     if (!all && !c.state.running) return false;
     if (f.has('id') && !f.get('id')!.some((v) => c.id.startsWith(v))) return false;

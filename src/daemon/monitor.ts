@@ -21,8 +21,14 @@ import { startContainer } from './start.ts';
 /** How long a container that lost its monitor may take to die of SIGKILL. */
 const LOST_MONITOR_WAIT_MS = 2_000;
 
-/** Handles one exit record from the watcher. Duplicate records are ignored. */
-export async function handleExit(d: Daemon, e: ExitRecord, opts: { emit?: boolean } = {}): Promise<void> {
+/** How long the monitor's own teardown may take before the engine does it instead. */
+const MONITOR_CLEANUP_WAIT_MS = 10_000;
+
+/**
+ * Handles one exit record from the watcher. Duplicate records are ignored. `monitorCleans` is
+ * false when no monitor is left to tear the task down (it crashed).
+ */
+export async function handleExit(d: Daemon, e: ExitRecord, opts: { emit?: boolean; monitorCleans?: boolean } = {}): Promise<void> {
   const c = d.containers.find(e.id);
   if (!c || c.id !== e.id) {
     await d.exits.forget(e.id);
@@ -32,9 +38,9 @@ export async function handleExit(d: Daemon, e: ExitRecord, opts: { emit?: boolea
   await c.starting?.catch(() => {});
   const task = c.record.Task;
   if (!task || e.at.getTime() + 1 < (task.createdAt ?? 0)) {
-    // Handled already (fs.watch reports a file more than once), or a stale record of an
-    // earlier run that a late monitor wrote: it must not end the current run.
-    if (!task) await d.exits.forget(e.id);
+    // Handled already (fs.watch reports a file more than once: the handler of the first report
+    // forgets the record once the teardown is done), or a stale record of an earlier run that a
+    // late monitor wrote: it must not end the current run (the next create deletes it).
     return;
   }
   c.record.Task = null;
@@ -62,7 +68,7 @@ export async function handleExit(d: Daemon, e: ExitRecord, opts: { emit?: boolea
     if (recorder) c.record.LastStop = await recorder.finish(); // one checkpoint for exit and report
     await d.containers.checkpoint(c);
   })();
-  c.cleanup = teardown(d, c);
+  c.cleanup = opts.monitorCleans === false ? teardown(d, c) : afterMonitorCleanup(d, c);
   await c.exitSaved;
   if (restart) scheduleRestart(d, c, runMs);
   else if (c.hostConfig.AutoRemove && !c.manualRestart && !d.shuttingDown && !c.state.data.RemovalInProgress) {
@@ -88,7 +94,7 @@ export async function exitWithoutMonitor(d: Daemon, c: Container, t: NonNullable
   // Bounded: this path runs only after a monitor crash.
   while ((await isSameProcess(t.pid, t.startTime)) && Date.now() < deadline) await sleep(20);
   if (await isSameProcess(t.pid, t.startTime)) throw new SystemError('tried to kill container, but its process survived SIGKILL');
-  await handleExit(d, { id: c.id, code: 137, at: new Date() });
+  await handleExit(d, { id: c.id, code: 137, at: new Date() }, { monitorCleans: false });
 }
 
 /** The task's conmon exited (its sync pipe closed): see {@link exitWithoutMonitor}. */
@@ -108,6 +114,17 @@ function scheduleRestart(d: Daemon, c: Container, runMs: number): void {
       d.log.warn({ err, id: c.id }, 'restart by policy failed');
     });
   }, c.restartDelay);
+}
+
+/** Waits for the monitor's teardown of an exited task; does it here when the monitor could not. */
+async function afterMonitorCleanup(d: Daemon, c: Container): Promise<void> {
+  const result = await d.exits.waitCleaned(c.id, MONITOR_CLEANUP_WAIT_MS);
+  if (result === 'ok') {
+    await d.exits.forget(c.id);
+    return;
+  }
+  d.log.warn({ id: c.id, result: result ?? 'no report' }, 'the monitor did not tear the task down: doing it here');
+  await teardown(d, c);
 }
 
 /** Deletes the runtime's record of the exited task and unmounts the rootfs; never throws. */

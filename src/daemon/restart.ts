@@ -8,10 +8,10 @@ import { SystemError, messageOf, NotFound } from '../errors.ts';
 import type { Daemon } from './daemon.ts';
 import { startContainer } from './start.ts';
 import { stopContainer } from './stop.ts';
-import type { StopOptions } from './stop-policy.ts';
+import type { StopRequest } from './stop-plan.ts';
 
 /** Restarts a container; a stopped one is simply started. */
-export async function restartContainer(d: Daemon, c: Container, opts: StopOptions): Promise<void> {
+export async function restartContainer(d: Daemon, c: Container, opts: StopRequest): Promise<void> {
   try {
     if (c.state.running) {
       c.manualRestart = true;

@@ -5,19 +5,18 @@
  * @module
  */
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
-import { basename } from 'node:path';
 import type { Container } from '../container/container.ts';
 import { Conflict, InvalidParameter, MoorageError, NotModified, SystemError, messageOf } from '../errors.ts';
 import { mountOverlay, unmountOverlay } from '../image/rootfs.ts';
 import { resolveUser } from '../image/user.ts';
 import type { BindMount } from '../runtime/bundle.ts';
 import { CreateFailed } from '../runtime/conmon.ts';
-import { signalName } from '../runtime/signals.ts';
 import { parseBind } from '../container/binds.ts';
 import type { Daemon } from './daemon.ts';
 import { onMonitorGone } from './monitor.ts';
 import { removeContainer } from './remove.ts';
-import { stopScopeOf, stopSignalOf, usesInit } from './stop-policy.ts';
+import { initFlags } from './stop-plan.ts';
+import { stopSettings } from './stop-policy.ts';
 
 /** Where the init binary appears inside containers. */
 export const INIT_DEST = '/sbin/moorage-init';
@@ -90,17 +89,14 @@ async function processArgs(d: Daemon, c: Container): Promise<{ args: string[]; b
     await mkdir(b.source, { recursive: true });
     binds.push(b);
   }
-  if (!usesInit(d, c)) return { args: argv, binds };
+  const settings = stopSettings(d, c);
+  if (!settings.init) return { args: argv, binds };
   binds.push({ source: d.config.initPath, destination: INIT_DEST, readonly: true });
-  if (!basename(d.config.initPath).startsWith('moorage-init')) {
-    return { args: [INIT_DEST, '--', ...argv], binds }; // another init (tini): its own flags only
-  }
+  if (!settings.initIsMoorage) return { args: [INIT_DEST, '--', ...argv], binds }; // another init (tini): its own flags only
   await writeFile(c.initReportPath, ''); // each run's report starts empty
   await chmod(c.initReportPath, 0o666); // the init runs as the container's user, whoever that is
   binds.push({ source: c.initReportPath, destination: INIT_REPORT, readonly: false });
-  const flags = ['--stop-signal', signalName(stopSignalOf(c)), '--report', INIT_REPORT];
-  if (stopScopeOf(d, c) === 'init') flags.push('--no-drain'); // Docker's scope: behave as tini
-  return { args: [INIT_DEST, ...flags, '--', ...argv], binds };
+  return { args: [INIT_DEST, ...initFlags(settings, INIT_REPORT), '--', ...argv], binds };
 }
 
 /**

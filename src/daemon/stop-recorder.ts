@@ -1,35 +1,43 @@
 /**
  * Records a stop as it happens and turns it into a {@link StopReport}: which processes were alive
  * when it began, what they were sent, and how each ended — from the exit code of PID 1, the
- * init's reap records, a snapshot at the deadline, and a light liveness sampler that runs only
- * while the stop is in progress (the kernel gives no exit events for processes that are not our
- * children, and the sampler is what tells a process that ended on its own from one the kernel
- * killed when PID 1 exited).
+ * init's own record of what it delivered and reaped, each process's signal dispositions when the
+ * stop began, a snapshot at the deadline, and a light liveness sampler that runs only while the
+ * stop is in progress (the kernel gives no exit events for processes that are not our children;
+ * the sampler tells a process that ended on its own from one the kernel killed when PID 1
+ * exited, and catches the wait status of zombies it sees).
  * @module
  */
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Container } from '../container/container.ts';
 import type { ProcessReport, StopReport } from '../container/stop-report.ts';
-import { isSameProcess, namespacePid, readCmdline, readStat } from '../runtime/procs.ts';
-import { signalName } from '../runtime/signals.ts';
-import type { SignalScope, TaskHandle } from '../runtime/task.ts';
+import { decodeWaitStatus, inMask, ProcStatHandle, readCmdline, readSignals, type ProcSignals } from '../runtime/procs.ts';
+import { defaultAction, signalName } from '../runtime/signals.ts';
+import type { TaskHandle } from '../runtime/task.ts';
 import type { Daemon } from './daemon.ts';
+import type { StopPlan } from './stop-plan.ts';
 
 const SAMPLE_MS = 20;
 /** A report larger than this is cut: the init writes a few lines per process. */
 const REPORT_MAX = 4 << 20;
 
-interface Tracked {
+/** One process as the recorder follows it. */
+export interface Tracked {
   pid: number;
   nsPid: number | null;
+  pgrp: number;
   startTime: number;
   command: string;
+  /** Its signal dispositions when the stop began. */
+  signals: Pick<ProcSignals, 'caught' | 'ignored' | 'blocked'>;
   /**
    * When the sampler first saw it gone (ms since the epoch), set only when PID 1 was seen
    * alive after that: proof that it ended before PID 1, not with it.
    */
   goneAt?: number;
+  /** Its wait status, when the sampler saw it as a zombie. */
+  waitStatus?: number;
   aliveAtDeadline?: boolean;
 }
 
@@ -42,27 +50,90 @@ export interface InitReap {
   main: boolean;
 }
 
-/** Parses moorage-init's report lines (`<ns> reaped <pid> exited <code>` and friends). */
-export function parseInitReport(text: string): InitReap[] {
-  const out: InitReap[] = [];
+/** A signal moorage-init delivered: to every process, or forwarded to one pid (negative: a group). */
+export interface InitDelivery {
+  at: number;
+  signal: number;
+  to: 'all' | number;
+}
+
+/** What moorage-init's report file says: its deliveries and its reaps, in namespace pids. */
+export interface InitReport {
+  reaps: InitReap[];
+  deliveries: InitDelivery[];
+}
+
+/** Parses moorage-init's report lines (`<ns> reaped <pid> exited <code>`, `<ns> signal 15 all`, …). */
+export function parseInitReport(text: string): InitReport {
+  const out: InitReport = { reaps: [], deliveries: [] };
   for (const line of text.split('\n')) {
     const f = line.trim().split(/\s+/);
-    if (f.length < 5 || (f[1] !== 'reaped' && f[1] !== 'main')) continue;
-    if (f[3] !== 'exited' && f[3] !== 'signaled') continue;
-    out.push({ at: Number(BigInt(f[0]!) / 1_000_000n), nsPid: Number(f[2]), how: f[3], value: Number(f[4]), main: f[1] === 'main' });
+    if (!/^\d+$/.test(f[0] ?? '')) continue;
+    const at = Number(BigInt(f[0]!) / 1_000_000n);
+    if ((f[1] === 'reaped' || f[1] === 'main') && (f[3] === 'exited' || f[3] === 'signaled') && f.length >= 5) {
+      out.reaps.push({ at, nsPid: Number(f[2]), how: f[3], value: Number(f[4]), main: f[1] === 'main' });
+    } else if (f[1] === 'signal' && f[3] === 'all') {
+      out.deliveries.push({ at, signal: Number(f[2]), to: 'all' });
+    } else if (f[1] === 'sigkill' && f[2] === 'all') {
+      out.deliveries.push({ at, signal: 9, to: 'all' });
+    } else if (f[1] === 'forward' && f.length >= 4) {
+      out.deliveries.push({ at, signal: Number(f[2]), to: Number(f[3]) });
+    }
   }
   return out;
 }
 
-/** What the stop does, as far as the report is concerned. */
-export interface StopPlan {
-  signal: string;
-  timeout: number;
-  target: SignalScope;
-  /** moorage-init will deliver the signal to every process itself. */
-  drain: boolean;
-  /** PID 1 is an init, whose exit code is its main process's. */
-  init: boolean;
+/** What {@link describeEnds} needs to know about a finished stop. */
+export interface StopFacts {
+  plan: StopPlan;
+  /** Host pid of PID 1. */
+  pid1: number;
+  /** The container's exit code and when it exited. */
+  exitCode: number;
+  finishedAt: string;
+  /** The init's records made during this stop. */
+  init: InitReport;
+}
+
+/**
+ * How each process ended, from what was observed. A process nobody saw end is judged by the
+ * kernel's rules: one that was sent a signal it neither caught, ignored nor blocked, and whose
+ * default action terminates, was killed by it.
+ */
+export function describeEnds(procs: Tracked[], f: StopFacts): ProcessReport[] {
+  const { plan } = f;
+  const drained = f.init.deliveries.some((d) => d.to === 'all' && d.signal === plan.signal);
+  return procs.map((p): ProcessReport => {
+    const isPid1 = p.pid === f.pid1;
+    const forwarded = f.init.deliveries.some((d) => d.signal === plan.signal && typeof d.to === 'number'
+      && (d.to === p.nsPid || (d.to < 0 && -d.to === p.nsPid) || (d.to < 0 && p.nsPid !== null && -d.to === nsPgrp(p, procs))));
+    const signalled = isPid1 || plan.deliver === 'all' || drained || forwarded;
+    const base: ProcessReport = { pid: p.pid, nsPid: p.nsPid, command: p.command, signal: signalled ? plan.signalName : null, end: 'unknown' };
+    if (p.aliveAtDeadline) return { ...base, end: 'killed-at-deadline', killSignal: 'SIGKILL', endedAt: f.finishedAt };
+    if (isPid1) return { ...base, ...(plan.init ? { end: 'exited' as const, exitCode: f.exitCode } : ending(f.exitCode)), endedAt: f.finishedAt };
+    const reap = f.init.reaps.find((r) => r.nsPid === p.nsPid);
+    if (reap) return { ...base, ...ending(reap.how === 'exited' ? reap.value : 128 + reap.value), endedAt: new Date(reap.at).toISOString() };
+    const endedAt = p.goneAt !== undefined ? new Date(p.goneAt).toISOString() : f.finishedAt;
+    if (p.waitStatus !== undefined) {
+      const w = decodeWaitStatus(p.waitStatus);
+      return { ...base, ...ending(w.how === 'exited' ? w.code : 128 + w.signal), endedAt };
+    }
+    if (signalled && diesOf(p, plan.signal)) return { ...base, ...ending(128 + plan.signal), endedAt };
+    if (p.goneAt !== undefined) return { ...base, end: 'exited', endedAt };
+    if (!drained) return { ...base, end: 'killed-by-kernel', killSignal: 'SIGKILL', endedAt: f.finishedAt };
+    return base;
+  });
+}
+
+/** The namespace pid of a process's group leader, when that leader is one of the tracked processes. */
+function nsPgrp(p: Tracked, procs: Tracked[]): number | null {
+  return procs.find((q) => q.pid === p.pgrp)?.nsPid ?? null;
+}
+
+/** True when `sig` kills `p` by its default action: not caught, ignored or blocked, and terminating. */
+function diesOf(p: Tracked, sig: number): boolean {
+  const s = p.signals;
+  return !inMask(s.caught, sig) && !inMask(s.ignored, sig) && !inMask(s.blocked, sig) && defaultAction(sig) === 'terminate';
 }
 
 /** Watches one stop. */
@@ -71,17 +142,23 @@ export class StopRecorder {
   readonly #task: TaskHandle;
   readonly #plan: StopPlan;
   readonly #procs: Tracked[];
+  /**
+   * Each tracked process's open stat file: one read per look (the sampler's reads share the
+   * thread pool with every other stop's exit and checkpoint), and no pid reuse to guard against.
+   */
+  readonly #stats: Map<Tracked, ProcStatHandle>;
   readonly #startedAt = new Date();
   #timer: NodeJS.Timeout | null = null;
   #escalated = false;
   /** The report, once {@link finish} has built it. */
   report: StopReport | null = null;
 
-  private constructor(c: Container, task: TaskHandle, plan: StopPlan, procs: Tracked[]) {
+  private constructor(c: Container, task: TaskHandle, plan: StopPlan, procs: Map<Tracked, ProcStatHandle>) {
     this.#c = c;
     this.#task = task;
     this.#plan = plan;
-    this.#procs = procs;
+    this.#procs = [...procs.keys()];
+    this.#stats = procs;
     this.#timer = setInterval(() => void this.#sample(), SAMPLE_MS);
     this.#timer.unref();
   }
@@ -90,19 +167,25 @@ export class StopRecorder {
   static async begin(d: Daemon, c: Container, task: TaskHandle, plan: StopPlan): Promise<StopRecorder> {
     const pids = await d.tasks.pids(task);
     if (!pids.includes(task.pid)) pids.unshift(task.pid);
-    const procs = (await Promise.all(pids.map(async (pid): Promise<Tracked | null> => {
-      const [st, nsPid, command] = await Promise.all([readStat(pid), namespacePid(pid), readCmdline(pid)]);
-      return st ? { pid, nsPid, startTime: st.startTime, command: command || st.comm } : null;
-    }))).filter((p): p is Tracked => p !== null);
-    procs.sort((a, b) => (a.pid === task.pid ? -1 : b.pid === task.pid ? 1 : a.pid - b.pid));
-    return new StopRecorder(c, task, plan, procs);
+    const found = await Promise.all(pids.map(async (pid): Promise<[Tracked, ProcStatHandle] | null> => {
+      const handle = await ProcStatHandle.open(pid);
+      const [st, sig, command] = await Promise.all([handle?.read(), readSignals(pid), readCmdline(pid)]);
+      if (!handle || !st || !sig) {
+        await handle?.close();
+        return null;
+      }
+      return [{ pid, nsPid: sig.nsPid, pgrp: st.pgrp, startTime: st.startTime, command: command || st.comm, signals: sig }, handle];
+    }));
+    const procs = found.filter((p): p is [Tracked, ProcStatHandle] => p !== null)
+      .sort(([a], [b]) => (a.pid === task.pid ? -1 : b.pid === task.pid ? 1 : a.pid - b.pid));
+    return new StopRecorder(c, task, plan, new Map(procs));
   }
 
   /** The timeout ran out: whoever is alive now is about to be SIGKILLed. */
   async deadline(): Promise<void> {
     this.#escalated = true;
     await Promise.all(this.#procs.map(async (p) => {
-      p.aliveAtDeadline = p.goneAt === undefined && (await isSameProcess(p.pid, p.startTime));
+      p.aliveAtDeadline = p.goneAt === undefined && (await this.#alive(p));
     }));
   }
 
@@ -110,35 +193,27 @@ export class StopRecorder {
   stopSampling(): void {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
+    for (const h of this.#stats.values()) void h.close();
+  }
+
+  /** True while the process runs (a zombie has ended). */
+  async #alive(p: Tracked): Promise<boolean> {
+    const st = await this.#stats.get(p)?.read();
+    return st !== null && st !== undefined && st.state !== 'Z';
   }
 
   /** Builds the report once the container has exited. */
   async finish(): Promise<StopReport> {
     const state = this.#c.state.data;
-    const exitAt = Date.parse(state.FinishedAt);
-    const reaps = parseInitReport(await readReport(this.#c.initReportPath))
-      .filter((r) => r.at >= this.#startedAt.getTime() - 1000);
-    const mainReap = reaps.find((r) => r.main);
-    const processes = this.#procs.map((p): ProcessReport => {
-      const isPid1 = p.pid === this.#task.pid;
-      const signalled = isPid1 || this.#plan.target === 'all' || this.#plan.drain
-        || (mainReap !== undefined && p.nsPid === mainReap.nsPid);
-      const base: ProcessReport = { pid: p.pid, nsPid: p.nsPid, command: p.command, signal: signalled ? this.#plan.signal : null, end: 'unknown' };
-      if (p.aliveAtDeadline) return { ...base, end: 'killed-at-deadline', killSignal: 'SIGKILL', endedAt: new Date(exitAt).toISOString() };
-      if (isPid1) {
-        const end = this.#plan.init ? { end: 'exited' as const, exitCode: state.ExitCode } : ending(state.ExitCode);
-        return { ...base, ...end, endedAt: state.FinishedAt };
-      }
-      const reap = reaps.find((r) => r.nsPid === p.nsPid);
-      if (reap) {
-        return { ...base, ...ending(reap.how === 'exited' ? reap.value : 128 + reap.value), endedAt: new Date(reap.at).toISOString() };
-      }
-      if (p.goneAt !== undefined) return { ...base, end: 'exited', endedAt: new Date(p.goneAt).toISOString() };
-      if (!this.#plan.drain) return { ...base, end: 'killed-by-kernel', killSignal: 'SIGKILL', endedAt: state.FinishedAt };
-      return base;
+    const since = this.#startedAt.getTime() - 1000;
+    const all = parseInitReport(await readReport(this.#c.initReportPath));
+    const init = { reaps: all.reaps.filter((r) => r.at >= since), deliveries: all.deliveries.filter((r) => r.at >= since) };
+    const processes = describeEnds(this.#procs, {
+      plan: this.#plan, pid1: this.#task.pid, exitCode: state.ExitCode, finishedAt: state.FinishedAt, init,
     });
+    const reached = processes.every((p) => p.signal !== null) ? 'all' : 'init';
     this.report = {
-      signal: this.#plan.signal, timeout: this.#plan.timeout, scope: this.#plan.target === 'all' || this.#plan.drain ? 'all' : 'init',
+      signal: this.#plan.signalName, timeout: this.#plan.timeout, scope: this.#plan.scope === 'init' ? 'init' : reached,
       startedAt: this.#startedAt.toISOString(), finishedAt: new Date().toISOString(), escalated: this.#escalated,
       exitCode: state.ExitCode, processes,
     };
@@ -152,11 +227,15 @@ export class StopRecorder {
    */
   async #sample(): Promise<void> {
     const others = this.#procs.filter((p) => p.pid !== this.#task.pid && p.goneAt === undefined);
-    const gone = (await Promise.all(others.map(async (p) => ((await isSameProcess(p.pid, p.startTime)) ? null : p))))
-      .filter((p): p is Tracked => p !== null);
+    const gone = (await Promise.all(others.map(async (p) => {
+      const st = await this.#stats.get(p)?.read();
+      if (st && st.state !== 'Z') return null;
+      if (st?.waitStatus != null) p.waitStatus = st.waitStatus;
+      return p;
+    }))).filter((p): p is Tracked => p !== null);
     if (!gone.length) return;
     const pid1 = this.#procs.find((p) => p.pid === this.#task.pid);
-    if (!pid1 || !(await isSameProcess(pid1.pid, pid1.startTime))) return;
+    if (!pid1 || !(await this.#alive(pid1))) return;
     const now = Date.now();
     for (const p of gone) p.goneAt = now;
   }

@@ -6,11 +6,10 @@
  */
 import type { Container } from '../container/container.ts';
 import { NotModified, SystemError, messageOf } from '../errors.ts';
-import { signalName } from '../runtime/signals.ts';
-import type { SignalScope } from '../runtime/task.ts';
 import type { Daemon } from './daemon.ts';
 import { forceKill, killWithSignal, taskOf } from './kill.ts';
-import { resolveStop, stopScopeOf, usesInit, type StopOptions } from './stop-policy.ts';
+import type { StopPlan, StopRequest } from './stop-plan.ts';
+import { planFor } from './stop-policy.ts';
 import { StopRecorder, summarizeReport } from './stop-recorder.ts';
 import { waitStopped } from './wait.ts';
 
@@ -21,35 +20,29 @@ const UNDELIVERED_WAIT_MS = 2_000;
  * Stops a container. 304 when it is not running; 500 when the stop fails. A daemon shutdown
  * lets a stop in progress finish.
  */
-export function stopContainer(d: Daemon, c: Container, opts: StopOptions): Promise<void> {
+export function stopContainer(d: Daemon, c: Container, opts: StopRequest): Promise<void> {
   return d.track(stop(d, c, opts));
 }
 
-async function stop(d: Daemon, c: Container, opts: StopOptions): Promise<void> {
+async function stop(d: Daemon, c: Container, opts: StopRequest): Promise<void> {
   if (!c.state.running) throw new NotModified('container already stopped');
-  let signal: number, timeout: number;
+  let plan: StopPlan;
   try {
-    ({ signal, timeout } = resolveStop(d, c, opts));
+    plan = planFor(d, c, opts);
   } catch (err) {
     throw new SystemError(`cannot stop container: ${c.name}: ${messageOf(err)}`);
   }
+  const { signal, timeout } = plan;
   const task = taskOf(d, c);
-  const init = usesInit(d, c);
-  const scope = stopScopeOf(d, c);
-  // With an init the signal goes to PID 1, which drains the namespace (or, in Docker's `init`
-  // scope, forwards like tini); without one, to every process unless the scope is `init`.
-  const target: SignalScope = init || scope === 'init' ? 'pid1' : 'all';
   // A stop that overlaps another one waits with it; the first one's recorder writes the report.
-  let recorder = task && !c.stopRecorder ? await StopRecorder.begin(d, c, task, {
-    signal: signalName(signal), timeout, target, init, drain: init && scope === 'all',
-  }) : null;
+  let recorder = task && !c.stopRecorder ? await StopRecorder.begin(d, c, task, plan) : null;
   if (recorder && (c.stopRecorder || c.record.Task?.pid !== task?.pid)) {
     recorder.stopSampling(); // it exited (or another stop began) while we looked: nothing to report
     recorder = null;
   }
   if (recorder) c.stopRecorder = recorder;
   try {
-    const delivered = await killWithSignal(d, c, signal, timeout === 0 ? 'pid1' : target);
+    const delivered = await killWithSignal(d, c, signal, plan.deliver);
     const fullMs = timeout < 0 ? -1 : timeout * 1000;
     // Nobody received the signal (it was exiting already): wait a little, not the whole timeout.
     const waitMs = delivered || timeout === 0 ? fullMs : fullMs < 0 ? UNDELIVERED_WAIT_MS : Math.min(UNDELIVERED_WAIT_MS, fullMs);

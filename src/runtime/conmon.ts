@@ -29,6 +29,8 @@ export interface ConmonLaunch {
   exitDir: string;
   persistDir: string;
   logPath: string;
+  /** conmon arguments that run a command after the container exits (its teardown). */
+  exitCommand: string[];
 }
 
 /** The created (not yet started) container. */
@@ -55,6 +57,7 @@ export async function launchConmon(l: ConmonLaunch): Promise<Created> {
     '--exit-dir', l.exitDir, '--persist-dir', l.persistDir, '--full-attach',
     '-l', `k8s-file:${l.logPath}`, '--log-level', 'error',
     ...l.runtimeArgs.flatMap((a) => ['--runtime-arg', a]),
+    ...l.exitCommand,
   ];
   const child = spawn(CONMON_PATH, args, {
     detached: true,

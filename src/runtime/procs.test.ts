@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { parseStat, readStat, signalProcess, isSameProcess } from './procs.ts';
+import { decodeWaitStatus, inMask, parseStat, parseStatus, readStat, signalProcess, isSameProcess } from './procs.ts';
 
 test('parseStat reads fields after a command holding spaces and parentheses', () => {
   const st = parseStat('1234 (my (odd) cmd) S 1 1234 1234 0 -1 4194560 100 0 0 0 0 0 0 0 20 0 1 0 98765 0 0');
@@ -25,4 +25,29 @@ test('signalProcess refuses a pid whose start time differs (a reused pid)', asyn
   } finally {
     child.kill('SIGKILL');
   }
+});
+
+test('parseStatus reads the namespace pid and the signal masks', () => {
+  const s = parseStatus('Name:\tsh\nNSpid:\t4242\t7\nSigBlk:\t0000000000000000\nSigIgn:\t0000000000000004\nSigCgt:\t0000000000004002\n');
+  assert.equal(s.nsPid, 7);
+  assert.equal(inMask(s.caught, 15), true);
+  assert.equal(inMask(s.caught, 2), true);
+  assert.equal(inMask(s.ignored, 3), true);
+  assert.equal(inMask(s.blocked, 15), false);
+});
+
+test('decodeWaitStatus tells an exit code from a killing signal', () => {
+  assert.deepEqual(decodeWaitStatus(3 << 8), { how: 'exited', code: 3 });
+  assert.deepEqual(decodeWaitStatus(15), { how: 'signaled', signal: 15 });
+  assert.deepEqual(decodeWaitStatus(9 | 0x80), { how: 'signaled', signal: 9 }); // core dumped bit
+});
+
+test('parseStat gives a zombie\'s wait status from field 52 and none for a live process', () => {
+  const fields4to51 = Array.from({ length: 48 }, () => '0').join(' ');
+  const z = parseStat(`9 (sh) Z ${fields4to51} 768`);
+  assert.equal(z.state, 'Z');
+  assert.equal(z.waitStatus, 768);
+  const live = parseStat('1234 (x) S 1 1234 1234 0 -1 4194560 100 0 0 0 0 0 0 0 20 0 1 0 98765 0 0');
+  assert.equal(live.waitStatus, null);
+  assert.equal(live.pgrp, 1234);
 });

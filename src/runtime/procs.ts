@@ -3,8 +3,7 @@
  * directly by pid once their identity is checked, so a reused pid is never signalled.
  * @module
  */
-import { access, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
 
 /** What /proc/PID/stat tells about a process. */
 export interface ProcStat {
@@ -12,8 +11,12 @@ export interface ProcStat {
   comm: string;
   state: string;
   ppid: number;
+  /** Process group. */
+  pgrp: number;
   /** Start time in clock ticks since boot: with the pid, a process's identity. */
   startTime: number;
+  /** A zombie's wait status (as `waitpid` gives it to the parent); null while it runs. */
+  waitStatus: number | null;
 }
 
 /** Parses /proc/PID/stat text (the command may hold spaces and parentheses). */
@@ -26,7 +29,10 @@ export function parseStat(text: string): ProcStat {
     comm: text.slice(open + 1, close),
     state: rest[0]!,
     ppid: Number(rest[1]),
+    pgrp: Number(rest[2]),
     startTime: Number(rest[19]),
+    // Field 52, exit_code (Linux 3.5+), means something only once the process is a zombie.
+    waitStatus: rest[0] === 'Z' && rest[49] !== undefined ? Number(rest[49]) : null,
   };
 }
 
@@ -36,6 +42,39 @@ export async function readStat(pid: number): Promise<ProcStat | null> {
     return parseStat(await readFile(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return null;
+  }
+}
+
+/**
+ * An open /proc/PID/stat: re-read with one call, and bound to that process for good — once it is
+ * reaped, reads fail (ESRCH) even if its pid is reused. For watching processes often and cheaply.
+ */
+export class ProcStatHandle {
+  readonly #fh: FileHandle;
+  readonly #buf = Buffer.alloc(1024);
+
+  private constructor(fh: FileHandle) {
+    this.#fh = fh;
+  }
+
+  /** Opens the stat file of `pid`; null when it is gone. */
+  static async open(pid: number): Promise<ProcStatHandle | null> {
+    return open(`/proc/${pid}/stat`, 'r').then((fh) => new ProcStatHandle(fh), () => null);
+  }
+
+  /** The process's stat now; null once it has been reaped. */
+  async read(): Promise<ProcStat | null> {
+    try {
+      const { bytesRead } = await this.#fh.read(this.#buf, 0, this.#buf.length, 0);
+      return bytesRead ? parseStat(this.#buf.toString('latin1', 0, bytesRead)) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Closes the file. */
+  async close(): Promise<void> {
+    await this.#fh.close().catch(() => {});
   }
 }
 
@@ -68,37 +107,42 @@ export async function readCmdline(pid: number): Promise<string> {
   }
 }
 
-/** The pid of a host process inside its own PID namespace (last `NSpid` entry), or null. */
-export async function namespacePid(pid: number): Promise<number | null> {
+/** What /proc/PID/status tells about a process's signals and its pid in its namespace. */
+export interface ProcSignals {
+  /** Its pid inside its own PID namespace (the last `NSpid` entry), when known. */
+  nsPid: number | null;
+  /** Signals it catches, ignores and blocks, as bit masks (bit N-1 for signal N). */
+  caught: bigint;
+  ignored: bigint;
+  blocked: bigint;
+}
+
+/** Parses /proc/PID/status text. */
+export function parseStatus(status: string): ProcSignals {
+  const field = (name: string) => status.split('\n').find((l) => l.startsWith(`${name}:`))?.slice(name.length + 1).trim() ?? '';
+  const mask = (name: string) => BigInt(`0x${field(name) || '0'}`);
+  const ns = field('NSpid').split(/\s+/).filter(Boolean).at(-1);
+  return { nsPid: ns ? Number(ns) : null, caught: mask('SigCgt'), ignored: mask('SigIgn'), blocked: mask('SigBlk') };
+}
+
+/** Reads /proc/PID/status; null when the process is gone. */
+export async function readSignals(pid: number): Promise<ProcSignals | null> {
   try {
-    const status = await readFile(`/proc/${pid}/status`, 'utf8');
-    const line = status.split('\n').find((l) => l.startsWith('NSpid:'));
-    const last = line?.trim().split(/\s+/).at(-1);
-    return last ? Number(last) : null;
+    return parseStatus(await readFile(`/proc/${pid}/status`, 'utf8'));
   } catch {
     return null;
   }
 }
 
-/** Finds where cgroup process lists live on this host, for cgroupfs paths like `/moorage/ID`. */
-export async function cgroupRoot(): Promise<string> {
-  for (const dir of ['/sys/fs/cgroup/pids', '/sys/fs/cgroup/memory', '/sys/fs/cgroup/unified', '/sys/fs/cgroup']) {
-    try {
-      await access(join(dir, 'cgroup.procs'));
-      return dir;
-    } catch { /* try the next hierarchy */ }
-  }
-  return '/sys/fs/cgroup';
+/** True when signal `sig` is set in a /proc status mask. */
+export function inMask(mask: bigint, sig: number): boolean {
+  return ((mask >> BigInt(sig - 1)) & 1n) === 1n;
 }
 
-/** Every pid in a container's cgroup (empty when the cgroup is gone). */
-export async function cgroupPids(root: string, cgroupsPath: string): Promise<number[]> {
-  try {
-    const text = await readFile(join(root, cgroupsPath, 'cgroup.procs'), 'utf8');
-    return text.split('\n').filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
+/** How a `waitpid` status reads: exited with a code, or killed by a signal. */
+export function decodeWaitStatus(status: number): { how: 'exited'; code: number } | { how: 'signaled'; signal: number } {
+  const sig = status & 0x7f;
+  return sig === 0 ? { how: 'exited', code: (status >> 8) & 0xff } : { how: 'signaled', signal: sig };
 }
 
 /**

@@ -5,33 +5,20 @@
  * makes crun use plain cgroup v1 (reference/conmon-runtime.md §7).
  * @module
  */
-import { chmod, readFile, statfs, writeFile } from 'node:fs/promises';
+import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { CgroupInfo } from './cgroups.ts';
 import { OciRuntime } from './oci-runtime.ts';
-
-const TMPFS_MAGIC = 0x01021994;
-const CGROUP2_MAGIC = 0x63677270;
 
 /** Binaries of the supported runtimes. */
 export const RUNTIME_PATHS: Record<string, string> = { runc: '/usr/sbin/runc', crun: '/usr/bin/crun' };
 
-/** True on a hybrid host whose unified hierarchy holds controllers (crun's create fails there). */
-export async function hybridWithControllers(): Promise<boolean> {
-  try {
-    const [root, unified] = await Promise.all([statfs('/sys/fs/cgroup'), statfs('/sys/fs/cgroup/unified')]);
-    if (root.type !== TMPFS_MAGIC || unified.type !== CGROUP2_MAGIC) return false;
-    return (await readFile('/sys/fs/cgroup/unified/cgroup.controllers', 'utf8')).trim() !== '';
-  } catch {
-    return false;
-  }
-}
-
 /** The runtime `name` with its state under `execRoot`. */
-export async function selectRuntime(name: string, execRoot: string): Promise<OciRuntime> {
+export async function selectRuntime(name: string, execRoot: string, cgroups: CgroupInfo): Promise<OciRuntime> {
   const path = RUNTIME_PATHS[name];
   if (!path) throw new Error(`unknown runtime ${name}: use runc or crun`);
   const root = join(execRoot, name);
-  if (name !== 'crun' || !(await hybridWithControllers())) return new OciRuntime(name, path, root);
+  if (name !== 'crun' || cgroups.layout !== 'hybrid' || !cgroups.unifiedControllers.length) return new OciRuntime(name, path, root);
   const wrapper = join(execRoot, 'crun-legacy');
   await writeFile(wrapper, `#!/bin/sh\n# crun create with the cgroup2 hierarchy hidden, so crun uses cgroup v1 (made by moorage)\nexec unshare -m sh -c 'mount -t tmpfs -o size=4k tmpfs /sys/fs/cgroup/unified && exec ${path} "$@"' crun "$@"\n`);
   await chmod(wrapper, 0o755);

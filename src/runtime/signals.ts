@@ -28,6 +28,16 @@ export const SIGNALS: ReadonlyMap<string, number> = (() => {
   return m;
 })();
 
+/** What a signal does to a process that neither catches, ignores nor blocks it. */
+export type DefaultAction = 'terminate' | 'ignore' | 'stop';
+
+/** The kernel's default action for a signal (signal(7)); everything else terminates. */
+export function defaultAction(sig: number): DefaultAction {
+  if (sig === 17 || sig === 18 || sig === 23 || sig === 28) return 'ignore'; // CHLD CONT URG WINCH
+  if (sig >= 19 && sig <= 22) return 'stop'; // STOP TSTP TTIN TTOU
+  return 'terminate';
+}
+
 /** SIGKILL's number. */
 export const SIGKILL = 9;
 /** SIGTERM's number. */

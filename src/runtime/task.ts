@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import { SystemError } from '../errors.ts';
 import { writeBundle, type BundleSpec } from './bundle.ts';
 import { launchConmon } from './conmon.ts';
+import { CLEANED_SUFFIX, monitorCleanupArgs } from './monitor-cleanup.ts';
 import type { OciRuntime } from './oci-runtime.ts';
-import { cgroupPids, readStat, signalProcess } from './procs.ts';
+import { cgroupPids } from './cgroups.ts';
+import { readStat, signalProcess } from './procs.ts';
 
 /** Where the task's files go. */
 export interface TaskPaths {
@@ -62,12 +64,14 @@ export class TaskRunner {
     const cgroupsPath = this.cgroupsPath(spec.id);
     await Promise.all([mkdir(paths.bundleDir, { recursive: true }), mkdir(paths.persistDir, { recursive: true })]);
     // Exit records of an earlier run must not be taken for this one's.
-    await Promise.all(['exit', 'oom'].map((f) => rm(join(paths.persistDir, f), { force: true })).concat(rm(join(paths.exitDir, spec.id), { force: true })));
+    await Promise.all([join(paths.persistDir, 'exit'), join(paths.persistDir, 'oom'), join(paths.exitDir, spec.id),
+      join(paths.exitDir, spec.id + CLEANED_SUFFIX)].map((f) => rm(f, { force: true })));
     await writeBundle(paths.bundleDir, { ...spec, cgroupsPath });
     const created = await launchConmon({
       id: spec.id, name, runtimePath: this.runtime.createPath, runtimeArgs: this.runtime.globalArgs,
       bundleDir: paths.bundleDir, pidFile: paths.pidFile, conmonPidFile: join(paths.persistDir, 'conmon.pid'),
       exitDir: paths.exitDir, persistDir: paths.persistDir, logPath: paths.logPath,
+      exitCommand: monitorCleanupArgs(this.runtime.path, this.runtime.root, spec.id, spec.rootfs, join(paths.exitDir, spec.id + CLEANED_SUFFIX)),
     });
     const st = await readStat(created.pid);
     if (!st) throw new SystemError(`the container's process ${created.pid} vanished after create`);

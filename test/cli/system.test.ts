@@ -3,6 +3,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile, statfs } from 'node:fs/promises';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.ts';
 
 let d: TestDaemon;
@@ -62,4 +63,31 @@ test('events refuses bad times and filters', async () => {
   const r = await d.moorage(['events', '--since', '10', '--until', '5']);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /Error response from daemon/);
+});
+
+test('--version prints the version and the build, as docker --version does', async () => {
+  const r = await d.moorage(['--version']);
+  assert.equal(r.code, 0, r.stderr);
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  assert.match(r.stdout, new RegExp(`^moorage version ${pkg.version.replace(/\./g, '\\.')}, build \\S+\\n$`));
+});
+
+test('the daemon verb exits 125 on a bad flag, as docker and the other verbs do', async () => {
+  for (const args of [['--bogus'], ['--default-stop-timeout', 'soon'], ['--runtime', 'kata']]) {
+    const r = await d.moorage(['daemon', ...args]);
+    assert.equal(r.code, 125, `daemon ${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, /error: /);
+  }
+});
+
+test('info reports the host\'s real cgroup layout', async () => {
+  const root = await statfs('/sys/fs/cgroup');
+  const unified = await statfs('/sys/fs/cgroup/unified').catch(() => null);
+  const CGROUP2 = 0x63677270;
+  const layout = root.type === CGROUP2 ? 'unified' : unified?.type === CGROUP2 ? 'hybrid' : 'legacy';
+  const info = JSON.parse((await d.docker(['info', '--format', '{{json .}}'])).stdout) as Record<string, unknown>;
+  assert.equal(info.CgroupVersion, layout === 'unified' ? '2' : '1');
+  assert.equal(info.CgroupDriver, 'cgroupfs');
+  const own = JSON.parse((await d.moorage(['info', '--format', 'json'])).stdout) as Record<string, unknown>;
+  assert.equal(own.CgroupLayout, layout);
 });

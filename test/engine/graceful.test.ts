@@ -163,6 +163,39 @@ describe('graceful stop with moorage-init', () => {
     }
   });
 
+  test('a process ended by the stop signal\'s default action is reported signaled with that signal', async () => {
+    const id = await runD('--init=false', 'busybox', 'sh', '-c', 'trap "exit 0" TERM; sleep 1000 & echo ready; wait');
+    try {
+      await ready(id);
+      assert.equal((await d.docker(['stop', id])).code, 0);
+      const sleep = (await report(id)).processes.find((p) => p.command.startsWith('sleep'));
+      assert.ok(sleep, 'the report lists the sleep');
+      assert.equal(sleep.signal, 'SIGTERM');
+      assert.equal(sleep.end, 'signaled');
+      assert.equal(sleep.killSignal, 'SIGTERM');
+      assert.equal(sleep.exitCode, 143);
+    } finally {
+      await d.docker(['rm', '-f', id]);
+    }
+  });
+
+  test('a stop with t=0 reports the signal as sent to PID 1 only', async () => {
+    const id = await runD('--init=false', 'busybox', 'sh', '-c', 'trap "" TERM; sleep 1000 & echo ready; wait');
+    try {
+      await ready(id);
+      assert.equal((await d.docker(['stop', '-t', '0', id])).code, 0);
+      const r = await report(id);
+      assert.equal(r.scope, 'init');
+      const pid1 = r.processes.find((p) => p.nsPid === 1);
+      const sleep = r.processes.find((p) => p.command.startsWith('sleep'));
+      assert.equal(pid1?.signal, 'SIGTERM');
+      assert.equal(sleep?.signal, null, JSON.stringify(r.processes));
+      assert.equal(sleep?.end, 'killed-at-deadline');
+    } finally {
+      await d.docker(['rm', '-f', id]);
+    }
+  });
+
   test('a process that ignores TERM is SIGKILLed at the deadline and the report names it', async () => {
     const id = await runD('busybox', 'sh', '-c', 'sh -c \'trap "" TERM; echo sub-ready; while true; do sleep 0.1; done\' & trap "exit 0" TERM; echo ready; while true; do sleep 0.1; done');
     try {
@@ -191,7 +224,7 @@ describe('graceful stop with moorage-init', () => {
     try {
       await new Promise((r) => setTimeout(r, 1500));
       const zombies: number[] = [];
-      const cgroup = `/sys/fs/cgroup/pids/moorage/${id}/cgroup.procs`;
+      const cgroup = `/sys/fs/cgroup/pids/${d.cgroupParent}/${id}/cgroup.procs`;
       const pids = (await readFile(cgroup, 'utf8')).split('\n').filter(Boolean).map(Number);
       for (const pid of pids) {
         const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');

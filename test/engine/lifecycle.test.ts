@@ -57,6 +57,19 @@ describe('container lifecycle through the docker CLI', () => {
     assert.match(gone.stderr, /No such (object|container)/);
   });
 
+  test('ps -n and ps -l list the newest containers whatever their state', async () => {
+    const older = (await d.docker(['create', 'busybox', 'true'])).stdout.trim();
+    const newer = (await d.docker(['create', 'busybox', 'true'])).stdout.trim();
+    try {
+      assert.equal((await d.docker(['ps', '-q', '--no-trunc'])).stdout, '', 'created containers are not running');
+      assert.equal((await d.docker(['ps', '-q', '--no-trunc', '-n', '1'])).stdout.trim(), newer);
+      assert.equal((await d.docker(['ps', '-q', '--no-trunc', '-l'])).stdout.trim(), newer);
+      assert.deepEqual((await d.docker(['ps', '-q', '--no-trunc', '-n', '2'])).stdout.trim().split('\n'), [newer, older]);
+    } finally {
+      await d.docker(['rm', '-f', older, newer]);
+    }
+  });
+
   test('logs --follow streams new output until the container exits', async () => {
     const id = (await d.docker(['run', '-d', 'busybox', 'sh', '-c', 'for i in 1 2 3; do echo line$i; sleep 0.2; done'])).stdout.trim();
     try {

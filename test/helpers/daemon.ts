@@ -5,6 +5,7 @@
  * @module
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -19,8 +20,15 @@ export interface TestDaemon {
   socket: string;
   /** `unix://` address for DOCKER_HOST. */
   host: string;
+  /** The daemon's process id. */
+  pid: number;
   dataRoot: string;
   execRoot: string;
+  /**
+   * The daemon's own parent cgroup: daemons of concurrent tests never share one, so one's
+   * shutdown cannot remove the parent while another creates a container in it.
+   */
+  cgroupParent: string;
   /** Output the daemon wrote so far (for failure messages). */
   output(): string;
   /** Runs the docker CLI against this daemon. Never rejects: look at `code`. */
@@ -61,11 +69,13 @@ export async function startDaemon(opts: StartOptions = {}): Promise<TestDaemon> 
   const execRoot = opts.execRoot ?? join(base, 'exec');
   const socket = join(base, 'moorage.sock');
   const host = `unix://${socket}`;
+  // Derived from the data root, so a daemon restarted on the same roots finds its containers.
+  const cgroupParent = `moorage-test-${createHash('sha256').update(dataRoot).digest('hex').slice(0, 12)}`;
   const child = spawn(process.execPath, [BIN, 'daemon', '-H', host, '--data-root', dataRoot,
-    '--exec-root', execRoot, ...(opts.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+    '--exec-root', execRoot, '--cgroup-parent', cgroupParent, ...(opts.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => { out += d; });
-  child.stderr!.on('data', (d) => { out += d; });
+  child.stderr!.on('data', (d) => { out += d; if (process.env.ECHO_DAEMON) process.stderr.write(d); });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   try {
     await waitForPing(socket, child, 20_000);
@@ -79,7 +89,7 @@ export async function startDaemon(opts: StartOptions = {}): Promise<TestDaemon> 
   const run = (cmd: string, args: string[], o: { timeoutMs?: number; input?: string } = {}) =>
     runCli(cmd, args, env, o.timeoutMs ?? 60_000, o.input);
   const daemon: TestDaemon = {
-    socket, host, dataRoot, execRoot,
+    socket, host, pid: child.pid!, dataRoot, execRoot, cgroupParent,
     output: () => out,
     docker: (args, o) => run('docker', args, o),
     moorage: (args, o) => run(process.execPath, [BIN, ...args], o),

@@ -3,7 +3,7 @@
  * @module
  */
 import { arch, cpus, hostname, release, totalmem } from 'node:os';
-import { VERSION } from '../../daemon/daemon.ts';
+import { BUILD_COMMIT, VERSION } from '../../version.ts';
 import { InvalidParameter } from '../../errors.ts';
 import { EVENT_FILTERS, eventMatches, type EngineEvent } from '../../events/bus.ts';
 import { parseFilters } from '../../events/filters.ts';
@@ -42,7 +42,7 @@ export const systemRoutes: Route[] = [
     sendJson(ctx, 200, {
       Platform: { Name: 'moorage' },
       Components: [{ Name: 'Engine', Version: VERSION, Details: { ApiVersion: MAX_API_VERSION, MinAPIVersion: MIN_API_VERSION, Os: 'linux', Arch: goArch() } }],
-      Version: VERSION, ApiVersion: MAX_API_VERSION, MinAPIVersion: MIN_API_VERSION, GitCommit: 'moorage', GoVersion: `node${process.versions.node}`,
+      Version: VERSION, ApiVersion: MAX_API_VERSION, MinAPIVersion: MIN_API_VERSION, GitCommit: BUILD_COMMIT, GoVersion: `node${process.versions.node}`,
       Os: 'linux', Arch: goArch(), KernelVersion: release(), Experimental: false, BuildTime: '',
     });
   }],
@@ -57,7 +57,7 @@ export const systemRoutes: Route[] = [
       Driver: 'overlay', DriverStatus: [], Plugins: { Volume: [], Network: [], Authorization: null, Log: ['k8s-file'] },
       MemoryLimit: true, SwapLimit: false, CpuCfsPeriod: true, CpuCfsQuota: true, OomKillDisable: false,
       IPv4Forwarding: false, Debug: false, NFd: 0, NGoroutines: 0, SystemTime: new Date().toISOString(),
-      LoggingDriver: 'k8s-file', CgroupDriver: 'cgroupfs', CgroupVersion: '1', NEventsListener: 0,
+      LoggingDriver: 'k8s-file', CgroupDriver: 'cgroupfs', CgroupVersion: d.cgroups.version, NEventsListener: 0,
       KernelVersion: release(), OperatingSystem: 'moorage', OSVersion: '', OSType: 'linux', Architecture: goArch(),
       IndexServerAddress: '', RegistryConfig: null, NCPU: cpus().length, MemTotal: totalmem(), Name: hostname(),
       Labels: [], ExperimentalBuild: false, ServerVersion: VERSION, DockerRootDir: d.config.dataRoot,
@@ -66,6 +66,8 @@ export const systemRoutes: Route[] = [
       LiveRestoreEnabled: true, Isolation: '', InitBinary: d.config.initPath, SecurityOptions: [], Warnings: [],
       // moorage extra: lets clients derive stop deadlines from the real default.
       DefaultStopTimeout: d.config.defaultStopTimeout,
+      // moorage extra: Docker's CgroupVersion says "1" for a hybrid host too; this says which.
+      CgroupLayout: d.cgroups.layout,
     });
   }],
 

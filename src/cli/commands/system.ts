@@ -9,9 +9,8 @@ import { formatHost } from '../../client/host.ts';
 import { MAX_API_VERSION } from '../../client/version.ts';
 import { humanSize } from '../humanize.ts';
 import type { InfoResponse, VersionResponse } from '../../client/types.ts';
+import { VERSION } from '../../version.ts';
 
-/** The client's own version (the package's). */
-export const CLIENT_VERSION = '0.1.0';
 
 /** Registers `version` and `info`. */
 export function registerSystem(program: Command, ctx: CliContext): void {
@@ -21,7 +20,7 @@ export function registerSystem(program: Command, ctx: CliContext): void {
     .action(async (o: { format?: string }) => {
       const c = ctx.client();
       const negotiated = await c.apiVersion();
-      const client = { Version: CLIENT_VERSION, ApiVersion: negotiated ?? MAX_API_VERSION,
+      const client = { Version: VERSION, ApiVersion: negotiated ?? MAX_API_VERSION,
         DefaultAPIVersion: MAX_API_VERSION, Os: process.platform, Arch: process.arch, GoVersion: `node ${process.version}` };
       const server = await c.system.version();
       const all = { Client: client, Server: server };

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Compiles src/ into dist/ with tsc, only when a source (or the compiler's settings) changed
+# since the last build: the stamp is a digest of the commit and every source's path, size and mtime.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+stamp=dist/.stamp
+sig=$( { git rev-parse HEAD 2>/dev/null || true; find src tsconfig.json tsconfig.build.json package-lock.json -type f -printf '%p %s %T@\n' | sort; } | sha256sum | cut -d' ' -f1)
+if [[ -f $stamp && $(<"$stamp") == "$sig" ]]; then exit 0; fi
+echo "setup: compiling the TypeScript sources into dist/" >&2
+rm -rf dist
+node_modules/.bin/tsc -p tsconfig.build.json
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+printf '{"commit":"%s"}\n' "$commit" >dist/build.json
+echo "$sig" >"$stamp"

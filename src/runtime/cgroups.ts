@@ -1,0 +1,62 @@
+/**
+ * The host's cgroup layout, read off the filesystems mounted at /sys/fs/cgroup: `unified`
+ * (cgroup v2 only), `legacy` (v1 controllers only) or `hybrid` (v1 controllers plus a v2 tree
+ * at /sys/fs/cgroup/unified, as on this kind of machine). Containers' cgroups are cgroupfs
+ * paths (`/<parent>/<id>`) in whichever hierarchy holds the process lists.
+ * @module
+ */
+import { access, readFile, statfs } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** statfs magic numbers. */
+export const TMPFS_MAGIC = 0x01021994;
+export const CGROUP2_MAGIC = 0x63677270;
+
+/** How the host mounts its cgroups. */
+export type CgroupLayout = 'unified' | 'legacy' | 'hybrid';
+
+/** What moorage reports and relies on about the host's cgroups. */
+export interface CgroupInfo {
+  layout: CgroupLayout;
+  /** Docker's `CgroupVersion`: `2` only when every controller is on cgroup v2. */
+  version: '1' | '2';
+  /** Controllers enabled on the v2 tree (crun refuses a hybrid host when there are any). */
+  unifiedControllers: string[];
+}
+
+/** The layout, from the filesystem types of /sys/fs/cgroup and of /sys/fs/cgroup/unified. */
+export function layoutOf(rootType: number, unifiedType: number | null): CgroupLayout {
+  if (rootType === CGROUP2_MAGIC) return 'unified';
+  return unifiedType === CGROUP2_MAGIC ? 'hybrid' : 'legacy';
+}
+
+/** Reads the host's cgroup layout. */
+export async function detectCgroups(base = '/sys/fs/cgroup'): Promise<CgroupInfo> {
+  const root = await statfs(base).then((s) => s.type, () => TMPFS_MAGIC);
+  const unified = root === CGROUP2_MAGIC ? null : await statfs(join(base, 'unified')).then((s) => s.type, () => null);
+  const layout = layoutOf(root, unified);
+  const v2dir = layout === 'unified' ? base : layout === 'hybrid' ? join(base, 'unified') : null;
+  const controllers = v2dir ? (await readFile(join(v2dir, 'cgroup.controllers'), 'utf8').catch(() => '')).split(/\s+/).filter(Boolean) : [];
+  return { layout, version: layout === 'unified' ? '2' : '1', unifiedControllers: controllers };
+}
+
+/** Finds where cgroup process lists live on this host, for cgroupfs paths like `/moorage/ID`. */
+export async function cgroupRoot(): Promise<string> {
+  for (const dir of ['/sys/fs/cgroup/pids', '/sys/fs/cgroup/memory', '/sys/fs/cgroup/unified', '/sys/fs/cgroup']) {
+    try {
+      await access(join(dir, 'cgroup.procs'));
+      return dir;
+    } catch { /* try the next hierarchy */ }
+  }
+  return '/sys/fs/cgroup';
+}
+
+/** Every pid in a container's cgroup (empty when the cgroup is gone). */
+export async function cgroupPids(root: string, cgroupsPath: string): Promise<number[]> {
+  try {
+    const text = await readFile(join(root, cgroupsPath, 'cgroup.procs'), 'utf8');
+    return text.split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
