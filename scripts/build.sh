@@ -3,6 +3,9 @@
 # since the last build: the stamp is a digest of the commit and every source's path, size and mtime.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Test processes may ask for a build at the same time: one builds, the others then find it done.
+exec 9>.build.lock
+flock 9
 stamp=dist/.stamp
 sig=$( { git rev-parse HEAD 2>/dev/null || true; find src tsconfig.json tsconfig.build.json package-lock.json -type f -printf '%p %s %T@\n' | sort; } | sha256sum | cut -d' ' -f1)
 if [[ -f $stamp && $(<"$stamp") == "$sig" ]]; then exit 0; fi

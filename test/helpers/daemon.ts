@@ -13,6 +13,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../bin/moorage.mjs', import.meta.url));
+const BUILD = fileURLToPath(new URL('../../scripts/build.sh', import.meta.url));
+
+/**
+ * The daemon runs the compiled sources: compile them first if a source changed since (a no-op
+ * otherwise), once per test process, so a test never runs yesterday's engine.
+ */
+let built: Promise<void> | null = null;
+function ensureBuilt(): Promise<void> {
+  built ??= new Promise((resolve, reject) => execFile('bash', [BUILD], (err, _out, stderr) =>
+    (err ? reject(new Error(`build failed: ${stderr}`)) : resolve())));
+  return built;
+}
 
 /** A running test daemon. */
 export interface TestDaemon {
@@ -64,6 +76,7 @@ export interface StartOptions {
 
 /** Starts a daemon with fresh roots under the temporary directory and waits until it answers. */
 export async function startDaemon(opts: StartOptions = {}): Promise<TestDaemon> {
+  await ensureBuilt();
   const base = await mkdtemp(join(tmpdir(), 'moorage-test-'));
   const dataRoot = opts.dataRoot ?? join(base, 'data');
   const execRoot = opts.execRoot ?? join(base, 'exec');
