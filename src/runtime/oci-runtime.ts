@@ -44,7 +44,9 @@ async function startThroughFifo(path: string): Promise<boolean> {
   } finally {
     await fh.close();
   }
-  await unlink(path);
+  // A container that exits at once is torn down by its monitor (runtime delete removes the
+  // state directory) possibly before this: it did start.
+  await unlink(path).catch((err: NodeJS.ErrnoException) => { if (err.code !== 'ENOENT') throw err; });
   return true;
 }
 
