@@ -5,9 +5,9 @@
  * @module
  */
 import { access, constants } from 'node:fs/promises';
-import { ApiServer } from '../api/server.ts';
-import type { DaemonConfig } from './config.ts';
-import { Daemon } from './daemon.ts';
+import { ApiServer } from './api/docker/server.ts';
+import type { DaemonConfig } from './engine/config.ts';
+import { Daemon } from './engine/engine.ts';
 
 /** Runs a daemon until it is signalled. Resolves when it has shut down. */
 export async function serveDaemon(config: DaemonConfig): Promise<void> {

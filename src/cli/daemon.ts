@@ -3,7 +3,7 @@
  * @module
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { defaultConfig } from '../daemon/config.ts';
+import { defaultConfig } from '../engine/config.ts';
 
 /** Builds the `daemon` command. */
 export function daemonCommand(): Command {
@@ -22,7 +22,7 @@ export function daemonCommand(): Command {
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default(d.logLevel))
     .action(async (o: Record<string, unknown>) => {
       // Loaded only here: the client verbs must not pay for the engine's modules at start-up.
-      const { serveDaemon } = await import('../daemon/serve.ts');
+      const { serveDaemon } = await import('../serve.ts');
       await serveDaemon({
         host: o.host as string, dataRoot: o.dataRoot as string, execRoot: o.execRoot as string,
         defaultStopTimeout: o.defaultStopTimeout as number, init: o.init as boolean, initPath: o.initPath as string,

@@ -11,15 +11,15 @@ import pino, { type Logger } from 'pino';
 import type { Container } from '../container/container.ts';
 import { ContainerStore } from '../container/store.ts';
 import { EventBus } from '../events/bus.ts';
-import { ensureBusybox } from '../image/busybox.ts';
+import { ensureBusybox } from './images/busybox.ts';
 import { ImageStore } from '../image/store.ts';
 import { ExitWatcher } from '../runtime/exit-watcher.ts';
 import { cgroupRoot, detectCgroups, type CgroupInfo } from '../runtime/cgroups.ts';
 import { selectRuntime } from '../runtime/select.ts';
 import { TaskRunner } from '../runtime/task.ts';
 import type { DaemonConfig } from './config.ts';
-import { handleExit } from './monitor.ts';
-import { restore } from './restore.ts';
+import { handleExit } from './containers/exit.ts';
+import { restore } from './lifecycle/restore.ts';
 
 /** One engine instance. */
 export class Daemon {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { statusFor } from './error-status.ts';
-import { Conflict, InvalidParameter, NotFound, NotModified, SystemError } from '../errors.ts';
+import { Conflict, InvalidParameter, NotFound, NotModified, SystemError } from '../../errors.ts';
 import { splitVersion } from './version.ts';
 
 test('typed errors map to Docker statuses and everything else to 500', () => {

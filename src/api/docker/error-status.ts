@@ -2,7 +2,7 @@
  * The one place where error kinds become HTTP statuses (moby's `httpstatus`).
  * @module
  */
-import { Conflict, InvalidParameter, NotFound, NotModified } from '../errors.ts';
+import { Conflict, InvalidParameter, NotFound, NotModified } from '../../errors.ts';
 
 /** The HTTP status for a thrown value: typed errors by kind, anything else 500. */
 export function statusFor(err: unknown): number {

@@ -6,10 +6,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Daemon } from '../daemon/daemon.ts';
-import { InvalidParameter } from '../errors.ts';
+import type { Daemon } from '../../engine/engine.ts';
+import { InvalidParameter } from '../../errors.ts';
 import { MAX_API_VERSION } from './version.ts';
-import { VERSION } from '../version.ts';
+import { VERSION } from '../../version.ts';
 
 /** Everything a route handler gets. */
 export interface Ctx {

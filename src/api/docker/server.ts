@@ -8,8 +8,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { dirname } from 'node:path';
 import type { Duplex } from 'node:stream';
 import FindMyWay from 'find-my-way';
-import type { Daemon } from '../daemon/daemon.ts';
-import { messageOf, MoorageError } from '../errors.ts';
+import type { Daemon } from '../../engine/engine.ts';
+import { messageOf, MoorageError } from '../../errors.ts';
 import { statusFor } from './error-status.ts';
 import { COMMON_HEADERS, sendError, type Ctx } from './http.ts';
 import { containerRoutes, type Route } from './routes/containers.ts';

@@ -2,7 +2,7 @@
  * API versions: what moorage serves, and the version a request asks for in its path.
  * @module
  */
-import { InvalidParameter } from '../errors.ts';
+import { InvalidParameter } from '../../errors.ts';
 
 /** The newest API version moorage speaks (what the docker CLI 28.2 asks for). */
 export const MAX_API_VERSION = '1.50';

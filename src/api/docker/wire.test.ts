@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Container, type ContainerRecord } from '../container/container.ts';
-import { initialState } from '../container/state.ts';
+import { Container, type ContainerRecord } from '../../container/container.ts';
+import { initialState } from '../../container/state.ts';
 import { containerSummary } from './wire.ts';
 
 function record(over: Partial<ContainerRecord> = {}): ContainerRecord {

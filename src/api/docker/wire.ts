@@ -4,11 +4,11 @@
  * along; Docker clients ignore them.
  * @module
  */
-import type { Container } from '../container/container.ts';
-import { statusString } from '../container/status-string.ts';
-import { parseBind } from '../container/binds.ts';
-import type { Daemon } from '../daemon/daemon.ts';
-import type { ImageRecord } from '../image/store.ts';
+import type { Container } from '../../container/container.ts';
+import { statusString } from '../../container/status-string.ts';
+import { parseBind } from '../../container/binds.ts';
+import type { Daemon } from '../../engine/engine.ts';
+import type { ImageRecord } from '../../image/store.ts';
 
 /** `GET /containers/{id}/json`. */
 export function containerInspect(d: Daemon, c: Container): Record<string, unknown> {

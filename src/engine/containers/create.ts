@@ -4,13 +4,13 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import type { ContainerConfig, ContainerRecord, HostConfig, KnownConfig, KnownHostConfig, RestartPolicy } from '../container/container.ts';
-import { parseBind } from '../container/binds.ts';
-import { initialState } from '../container/state.ts';
-import { InvalidParameter, NotFound } from '../errors.ts';
-import { prepareOverlay } from '../image/rootfs.ts';
-import { parseSignal } from '../runtime/signals.ts';
-import type { Daemon } from './daemon.ts';
+import type { ContainerConfig, ContainerRecord, HostConfig, KnownConfig, KnownHostConfig, RestartPolicy } from '../../container/container.ts';
+import { parseBind } from '../../container/binds.ts';
+import { initialState } from '../../container/state.ts';
+import { InvalidParameter, NotFound } from '../../errors.ts';
+import { prepareOverlay } from '../../snapshots/overlay.ts';
+import { parseSignal } from '../../runtime/signals.ts';
+import type { Daemon } from '../engine.ts';
 import { randomName } from './names.ts';
 
 /** The body of a create request, as Docker clients send it. */

@@ -7,15 +7,15 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Container } from '../container/container.ts';
-import { SystemError } from '../errors.ts';
-import { unmountOverlay } from '../image/rootfs.ts';
-import { isSameProcess } from '../runtime/procs.ts';
-import { SIGKILL } from '../runtime/signals.ts';
-import type { ExitRecord } from '../runtime/exit-watcher.ts';
-import type { Daemon } from './daemon.ts';
+import type { Container } from '../../container/container.ts';
+import { SystemError } from '../../errors.ts';
+import { unmountOverlay } from '../../snapshots/overlay.ts';
+import { isSameProcess } from '../../runtime/procs.ts';
+import { SIGKILL } from '../../runtime/signals.ts';
+import type { ExitRecord } from '../../runtime/exit-watcher.ts';
+import type { Daemon } from '../engine.ts';
 import { removeContainer } from './remove.ts';
-import { nextDelay, shouldRestart } from './restart-policy.ts';
+import { nextDelay, shouldRestart } from '../lifecycle/restart-policy.ts';
 import { startContainer } from './start.ts';
 
 /** How long a container that lost its monitor may take to die of SIGKILL. */

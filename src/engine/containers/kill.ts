@@ -4,14 +4,14 @@
  * an error, never a hang.
  * @module
  */
-import type { Container } from '../container/container.ts';
-import { Conflict, SystemError } from '../errors.ts';
-import { monitorAlive, signalProcess } from '../runtime/procs.ts';
-import { SIGKILL } from '../runtime/signals.ts';
-import type { SignalScope, TaskHandle } from '../runtime/task.ts';
-import type { Daemon } from './daemon.ts';
-import { exitWithoutMonitor } from './monitor.ts';
-import { containerStopSignal } from './stop-plan.ts';
+import type { Container } from '../../container/container.ts';
+import { Conflict, SystemError } from '../../errors.ts';
+import { monitorAlive, signalProcess } from '../../runtime/procs.ts';
+import { SIGKILL } from '../../runtime/signals.ts';
+import type { SignalScope, TaskHandle } from '../../runtime/task.ts';
+import type { Daemon } from '../engine.ts';
+import { exitWithoutMonitor } from './exit.ts';
+import { containerStopSignal } from '../stop/plan.ts';
 import { waitStopped } from './wait.ts';
 
 /** After SIGKILL through the runtime, how long to wait for the exit (moby: 10 s). */

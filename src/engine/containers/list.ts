@@ -2,10 +2,10 @@
  * `GET /containers/json`: which containers a listing shows (`all`, `limit`, `filters`).
  * @module
  */
-import type { Container } from '../container/container.ts';
-import { InvalidParameter } from '../errors.ts';
-import { matchLabels, parseFilters } from '../events/filters.ts';
-import type { Daemon } from './daemon.ts';
+import type { Container } from '../../container/container.ts';
+import { InvalidParameter } from '../../errors.ts';
+import { matchLabels, parseFilters } from '../../events/filters.ts';
+import type { Daemon } from '../engine.ts';
 
 /** Filter keys a container listing accepts. */
 export const LIST_FILTERS = ['name', 'id', 'status', 'label', 'exited', 'ancestor', 'before', 'since', 'health', 'network', 'volume', 'publish', 'expose', 'isolation', 'is-task'] as const;

@@ -3,9 +3,9 @@
  * k8s-file log, filtered by stream, time and tail, optionally followed until it stops.
  * @module
  */
-import type { Container } from '../container/container.ts';
-import { InvalidParameter } from '../errors.ts';
-import { followLog, logSize, readLog, type LogRecord } from '../runtime/k8s-log.ts';
+import type { Container } from '../../container/container.ts';
+import { InvalidParameter } from '../../errors.ts';
+import { followLog, logSize, readLog, type LogRecord } from '../../runtime/k8s-log.ts';
 
 /** What the client asked for. */
 export interface LogOptions {

@@ -3,9 +3,9 @@
  * runtime's freezer.
  * @module
  */
-import type { Container } from '../container/container.ts';
-import { Conflict, SystemError } from '../errors.ts';
-import type { Daemon } from './daemon.ts';
+import type { Container } from '../../container/container.ts';
+import { Conflict, SystemError } from '../../errors.ts';
+import type { Daemon } from '../engine.ts';
 import { taskOf } from './kill.ts';
 
 /** Freezes a running container (409 when not running, paused or restarting). */

@@ -3,10 +3,10 @@
  * rootfs, deletes its files and publishes `destroy`.
  * @module
  */
-import type { Container } from '../container/container.ts';
-import { Conflict, SystemError, messageOf } from '../errors.ts';
-import { unmountOverlay } from '../image/rootfs.ts';
-import type { Daemon } from './daemon.ts';
+import type { Container } from '../../container/container.ts';
+import { Conflict, SystemError, messageOf } from '../../errors.ts';
+import { unmountOverlay } from '../../snapshots/overlay.ts';
+import type { Daemon } from '../engine.ts';
 import { forceKill } from './kill.ts';
 
 /** Removes a container; `force` kills it first if it runs. */

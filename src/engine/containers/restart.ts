@@ -3,12 +3,12 @@
  * start, then publish `restart`.
  * @module
  */
-import type { Container } from '../container/container.ts';
-import { SystemError, messageOf, NotFound } from '../errors.ts';
-import type { Daemon } from './daemon.ts';
+import type { Container } from '../../container/container.ts';
+import { SystemError, messageOf, NotFound } from '../../errors.ts';
+import type { Daemon } from '../engine.ts';
 import { startContainer } from './start.ts';
 import { stopContainer } from './stop.ts';
-import type { StopRequest } from './stop-plan.ts';
+import type { StopRequest } from '../stop/plan.ts';
 
 /** Restarts a container; a stopped one is simply started. */
 export async function restartContainer(d: Daemon, c: Container, opts: StopRequest): Promise<void> {

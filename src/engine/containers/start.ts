@@ -5,18 +5,18 @@
  * @module
  */
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
-import type { Container } from '../container/container.ts';
-import { Conflict, InvalidParameter, MoorageError, NotModified, SystemError, messageOf } from '../errors.ts';
-import { mountOverlay, unmountOverlay } from '../image/rootfs.ts';
-import { resolveUser } from '../image/user.ts';
-import type { BindMount } from '../runtime/bundle.ts';
-import { CreateFailed } from '../runtime/conmon.ts';
-import { parseBind } from '../container/binds.ts';
-import type { Daemon } from './daemon.ts';
-import { onMonitorGone } from './monitor.ts';
+import type { Container } from '../../container/container.ts';
+import { Conflict, InvalidParameter, MoorageError, NotModified, SystemError, messageOf } from '../../errors.ts';
+import { mountOverlay, unmountOverlay } from '../../snapshots/overlay.ts';
+import { resolveUser } from './user.ts';
+import type { BindMount } from '../../runtime/bundle.ts';
+import { CreateFailed } from '../../runtime/conmon.ts';
+import { parseBind } from '../../container/binds.ts';
+import type { Daemon } from '../engine.ts';
+import { onMonitorGone } from './exit.ts';
 import { removeContainer } from './remove.ts';
-import { initFlags } from './stop-plan.ts';
-import { stopSettings } from './stop-policy.ts';
+import { initFlags } from '../stop/plan.ts';
+import { stopSettings } from '../stop/settings.ts';
 
 /** Where the init binary appears inside containers. */
 export const INIT_DEST = '/sbin/moorage-init';

@@ -4,13 +4,13 @@
  * report; publish `stop`. The stop finishes even if the client hangs up.
  * @module
  */
-import type { Container } from '../container/container.ts';
-import { NotModified, SystemError, messageOf } from '../errors.ts';
-import type { Daemon } from './daemon.ts';
+import type { Container } from '../../container/container.ts';
+import { NotModified, SystemError, messageOf } from '../../errors.ts';
+import type { Daemon } from '../engine.ts';
 import { forceKill, killWithSignal, taskOf } from './kill.ts';
-import type { StopPlan, StopRequest } from './stop-plan.ts';
-import { planFor } from './stop-policy.ts';
-import { StopRecorder, summarizeReport } from './stop-recorder.ts';
+import type { StopPlan, StopRequest } from '../stop/plan.ts';
+import { planFor } from '../stop/settings.ts';
+import { StopRecorder, summarizeReport } from '../stop/recorder.ts';
 import { waitStopped } from './wait.ts';
 
 /** When the stop signal could not be delivered, the wait is cut to this (moby: 2 s). */

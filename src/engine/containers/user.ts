@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InvalidParameter } from '../errors.ts';
+import { InvalidParameter } from '../../errors.ts';
 
 /** Numeric identity for the container's process. */
 export interface ResolvedUser {

@@ -3,8 +3,8 @@
  * inspect and list go on.
  * @module
  */
-import type { Container } from '../container/container.ts';
-import type { WaitCondition, WaitResult } from '../container/state.ts';
+import type { Container } from '../../container/container.ts';
+import type { WaitCondition, WaitResult } from '../../container/state.ts';
 
 /**
  * Waits until the container is not running, for at most `ms` (negative: forever). Resolves true

@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { SystemError } from '../errors.ts';
-import type { ImageRecord, ImageStore } from './store.ts';
+import { SystemError } from '../../errors.ts';
+import type { ImageRecord, ImageStore } from '../../image/store.ts';
 
 const run = promisify(execFile);
 

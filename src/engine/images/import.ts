@@ -7,9 +7,9 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { InvalidParameter } from '../errors.ts';
-import { extractLayer } from './extract.ts';
-import type { ImageConfig, ImageRecord, ImageStore } from './store.ts';
+import { InvalidParameter } from '../../errors.ts';
+import { extractLayer } from '../../snapshots/extract.ts';
+import type { ImageConfig, ImageRecord, ImageStore } from '../../image/store.ts';
 
 /** Import parameters, as `POST /images/create?fromSrc=-` carries them. */
 export interface ImportOptions {

@@ -4,7 +4,7 @@
  * 10 s or more.
  * @module
  */
-import type { RestartPolicy } from '../container/container.ts';
+import type { RestartPolicy } from '../../container/container.ts';
 
 /** The first backoff, and the one after a long enough run. */
 export const INITIAL_DELAY_MS = 100;

@@ -4,14 +4,14 @@
  * running, and orphans (no monitor, no exit record) are killed and marked exited with 255.
  * @module
  */
-import type { Container } from '../container/container.ts';
-import { ZERO_TIME } from '../container/state.ts';
-import { isMounted } from '../image/rootfs.ts';
-import { isSameProcess, monitorAlive } from '../runtime/procs.ts';
-import type { Daemon } from './daemon.ts';
+import type { Container } from '../../container/container.ts';
+import { ZERO_TIME } from '../../container/state.ts';
+import { isMounted } from '../../snapshots/overlay.ts';
+import { isSameProcess, monitorAlive } from '../../runtime/procs.ts';
+import type { Daemon } from '../engine.ts';
 import { shouldRestart } from './restart-policy.ts';
-import { startContainer } from './start.ts';
-import { handleExit, teardown } from './monitor.ts';
+import { startContainer } from '../containers/start.ts';
+import { handleExit, teardown } from '../containers/exit.ts';
 
 /** Restores every loaded container. One failure costs that container only. */
 export async function restore(d: Daemon): Promise<void> {

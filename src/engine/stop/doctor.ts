@@ -4,14 +4,14 @@
  * SIGKILLed and why, how long it will take — with a one-line fix.
  * @module
  */
-import type { Container } from '../container/container.ts';
-import { Conflict } from '../errors.ts';
-import { inMask, readCmdline, readSignals, readStat, type ProcSignals } from '../runtime/procs.ts';
-import { defaultAction } from '../runtime/signals.ts';
-import type { Daemon } from './daemon.ts';
-import { taskOf } from './kill.ts';
-import type { StopPlan } from './stop-plan.ts';
-import { planFor } from './stop-policy.ts';
+import type { Container } from '../../container/container.ts';
+import { Conflict } from '../../errors.ts';
+import { inMask, readCmdline, readSignals, readStat, type ProcSignals } from '../../runtime/procs.ts';
+import { defaultAction } from '../../runtime/signals.ts';
+import type { Daemon } from '../engine.ts';
+import { taskOf } from '../containers/kill.ts';
+import type { StopPlan } from './plan.ts';
+import { planFor } from './settings.ts';
 
 /** How one process will meet the stop signal. */
 export type Fate =

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initFlags, planStop, type StopSettings } from './stop-plan.ts';
+import { initFlags, planStop, type StopSettings } from './plan.ts';
 
 const base: StopSettings = { defaultTimeout: 10, init: true, initIsMoorage: true, scope: 'all' };
 

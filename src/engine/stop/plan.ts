@@ -4,7 +4,7 @@
  * the doctor predicts from it, and start sets up the init for it. Pure: no I/O.
  * @module
  */
-import { parseSignal, signalName, SIGTERM } from '../runtime/signals.ts';
+import { parseSignal, signalName, SIGTERM } from '../../runtime/signals.ts';
 
 /** Who the stop signal is meant for: every process (moorage) or PID 1 only (Docker). */
 export type StopScope = 'all' | 'init';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { planStop } from './stop-plan.ts';
-import { describeEnds, parseInitReport, type StopFacts, type Tracked } from './stop-recorder.ts';
+import { planStop } from './plan.ts';
+import { describeEnds, parseInitReport, type StopFacts, type Tracked } from './recorder.ts';
 
 const TERM = 1n << 14n;
 const proc = (pid: number, nsPid: number, extra: Partial<Tracked> = {}): Tracked => ({

@@ -10,13 +10,13 @@
  */
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
-import type { Container } from '../container/container.ts';
-import type { ProcessReport, StopReport } from '../container/stop-report.ts';
-import { decodeWaitStatus, inMask, ProcStatHandle, readCmdline, readSignals, type ProcSignals } from '../runtime/procs.ts';
-import { defaultAction, signalName } from '../runtime/signals.ts';
-import type { TaskHandle } from '../runtime/task.ts';
-import type { Daemon } from './daemon.ts';
-import type { StopPlan } from './stop-plan.ts';
+import type { Container } from '../../container/container.ts';
+import type { ProcessReport, StopReport } from '../../container/stop-report.ts';
+import { decodeWaitStatus, inMask, ProcStatHandle, readCmdline, readSignals, type ProcSignals } from '../../runtime/procs.ts';
+import { defaultAction, signalName } from '../../runtime/signals.ts';
+import type { TaskHandle } from '../../runtime/task.ts';
+import type { Daemon } from '../engine.ts';
+import type { StopPlan } from './plan.ts';
 
 const SAMPLE_MS = 20;
 /** A report larger than this is cut: the init writes a few lines per process. */

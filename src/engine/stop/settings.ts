@@ -5,9 +5,9 @@
  * @module
  */
 import { basename } from 'node:path';
-import type { Container } from '../container/container.ts';
-import type { Daemon } from './daemon.ts';
-import { planStop, type StopPlan, type StopRequest, type StopSettings } from './stop-plan.ts';
+import type { Container } from '../../container/container.ts';
+import type { Daemon } from '../engine.ts';
+import { planStop, type StopPlan, type StopRequest, type StopSettings } from './plan.ts';
 
 /** Label that picks the stop scope per container: `init` signals PID 1 only, as Docker does. */
 export const STOP_SCOPE_LABEL = 'moorage.stop-scope';

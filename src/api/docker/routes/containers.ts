@@ -4,21 +4,21 @@
  * @module
  */
 import type { Duplex, Writable } from 'node:stream';
-import type { WaitCondition } from '../../container/state.ts';
-import { attachOutput, containerLogs, parseTail, parseTimestamp } from '../../daemon/logs.ts';
-import { createContainer, type CreateBody } from '../../daemon/create.ts';
-import { diagnose } from '../../daemon/doctor.ts';
-import { killContainer } from '../../daemon/kill.ts';
-import { listContainers } from '../../daemon/list.ts';
-import { pauseContainer, unpauseContainer } from '../../daemon/pause.ts';
-import { removeContainer } from '../../daemon/remove.ts';
-import { restartContainer } from '../../daemon/restart.ts';
-import { startContainer } from '../../daemon/start.ts';
-import { stopContainer } from '../../daemon/stop.ts';
-import { waitContainer } from '../../daemon/wait.ts';
-import { InvalidParameter, SystemError, messageOf } from '../../errors.ts';
-import { formatTimeNano, logSize } from '../../runtime/k8s-log.ts';
-import { parseSignal, SIGKILL } from '../../runtime/signals.ts';
+import type { WaitCondition } from '../../../container/state.ts';
+import { attachOutput, containerLogs, parseTail, parseTimestamp } from '../../../engine/containers/logs.ts';
+import { createContainer, type CreateBody } from '../../../engine/containers/create.ts';
+import { diagnose } from '../../../engine/stop/doctor.ts';
+import { killContainer } from '../../../engine/containers/kill.ts';
+import { listContainers } from '../../../engine/containers/list.ts';
+import { pauseContainer, unpauseContainer } from '../../../engine/containers/pause.ts';
+import { removeContainer } from '../../../engine/containers/remove.ts';
+import { restartContainer } from '../../../engine/containers/restart.ts';
+import { startContainer } from '../../../engine/containers/start.ts';
+import { stopContainer } from '../../../engine/containers/stop.ts';
+import { waitContainer } from '../../../engine/containers/wait.ts';
+import { InvalidParameter, SystemError, messageOf } from '../../../errors.ts';
+import { formatTimeNano, logSize } from '../../../runtime/k8s-log.ts';
+import { parseSignal, SIGKILL } from '../../../runtime/signals.ts';
 import { COMMON_HEADERS, drained, flag, intParam, param, readJson, sendEmpty, sendJson, startStream, type Ctx } from '../http.ts';
 import { frame, STREAM } from '../mux.ts';
 import { compareVersions } from '../version.ts';

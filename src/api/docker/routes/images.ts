@@ -2,8 +2,8 @@
  * Image routes: import (`POST /images/create?fromSrc=-`), list, inspect, remove.
  * @module
  */
-import { InvalidParameter, NotFound } from '../../errors.ts';
-import { importImage } from '../../image/import.ts';
+import { InvalidParameter, NotFound } from '../../../errors.ts';
+import { importImage } from '../../../engine/images/import.ts';
 import { flag, sendJson, type Ctx } from '../http.ts';
 import { imageInspect, imageSummary } from '../wire.ts';
 import type { Route } from './containers.ts';

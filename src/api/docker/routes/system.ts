@@ -3,11 +3,11 @@
  * @module
  */
 import { arch, cpus, hostname, release, totalmem } from 'node:os';
-import { BUILD_COMMIT, VERSION } from '../../version.ts';
-import { InvalidParameter } from '../../errors.ts';
-import { EVENT_FILTERS, eventMatches, type EngineEvent } from '../../events/bus.ts';
-import { parseFilters } from '../../events/filters.ts';
-import { parseTimestamp } from '../../daemon/logs.ts';
+import { BUILD_COMMIT, VERSION } from '../../../version.ts';
+import { InvalidParameter } from '../../../errors.ts';
+import { EVENT_FILTERS, eventMatches, type EngineEvent } from '../../../events/bus.ts';
+import { parseFilters } from '../../../events/filters.ts';
+import { parseTimestamp } from '../../../engine/containers/logs.ts';
 import { drained, sendJson, startStream, type Ctx } from '../http.ts';
 import { compareVersions, MAX_API_VERSION, MIN_API_VERSION } from '../version.ts';
 import type { Route } from './containers.ts';
