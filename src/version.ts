@@ -1,20 +1,33 @@
 /**
  * moorage's version (the package's) and the commit it was built from, shared by the engine's
- * `/version`, its `Server` header and the CLI's `--version`.
+ * `/version`, its `Server` header and the CLI's `--version`. Found from the package root, so
+ * the sources, the compiled tree and the CLI's bundle all read the same files.
  * @module
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-function readJson(rel: string): Record<string, unknown> {
+/** The directory holding moorage's package.json, above this module. */
+function packageRoot(): string | null {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+  }
+  return null;
+}
+
+function readJson(path: string | null): Record<string, unknown> {
   try {
-    return JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as Record<string, unknown>;
+    return path ? JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown> : {};
   } catch {
     return {};
   }
 }
 
+const root = packageRoot();
+
 /** moorage's version, from package.json. */
-export const VERSION = String(readJson('../package.json').version ?? '0.0.0');
+export const VERSION = String(readJson(root && join(root, 'package.json')).version ?? '0.0.0');
 
 /** The short commit the build was made from (`scripts/build.sh` records it), or `unknown`. */
-export const BUILD_COMMIT = String(readJson('./build.json').commit ?? 'unknown');
+export const BUILD_COMMIT = String(readJson(root && join(root, 'dist', 'build.json')).commit ?? 'unknown');
