@@ -5,20 +5,21 @@
  * @module
  */
 import { access, constants } from 'node:fs/promises';
+import pino from 'pino';
 import { ApiServer } from './api/docker/server.ts';
-import type { DaemonConfig } from './engine/config.ts';
-import { Daemon } from './engine/engine.ts';
+import { bootEngine } from './engine/boot.ts';
+import type { EngineConfig } from './engine/config.ts';
 
 /** Runs a daemon until it is signalled. Resolves when it has shut down. */
-export async function serveDaemon(config: DaemonConfig): Promise<void> {
-  const daemon = new Daemon(config);
+export async function serveDaemon(config: EngineConfig): Promise<void> {
+  const log = pino({ level: config.logLevel });
   // A bug in one operation must cost that operation, not every container's engine.
-  process.on('unhandledRejection', (err) => daemon.log.error({ err }, 'unhandled rejection'));
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
   if (config.init && !(await access(config.initPath, constants.X_OK).then(() => true, () => false))) {
-    daemon.log.warn({ initPath: config.initPath }, 'init binary not found: containers run without an init (run scripts/setup.sh to build it)');
+    log.warn({ initPath: config.initPath }, 'init binary not found: containers run without an init (run scripts/setup.sh to build it)');
     config.init = false;
   }
-  await daemon.boot();
+  const daemon = await bootEngine(config, log);
   const api = new ApiServer(daemon);
   await api.listen(config.host);
   daemon.log.info({ host: config.host, dataRoot: config.dataRoot }, 'moorage daemon listening');

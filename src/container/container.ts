@@ -60,6 +60,8 @@ export interface TaskInfo {
   runtime: string;
   /** When the task was created (ms since the epoch): exit records older than this are stale. */
   createdAt?: number;
+  /** Its cgroup (cgroupfs path), as created: a later `--cgroup-parent` does not move it. */
+  cgroupsPath?: string;
 }
 
 /** Everything persisted about one container. */
@@ -79,27 +81,15 @@ export interface ContainerRecord {
   LastStop: StopReport | null;
 }
 
-/** A container in memory: its record, its live state with waiters, and its paths. */
+/**
+ * A container in memory: its record, its live state with waiters, and its paths. What is in
+ * flight (a start, a stop, a teardown) is the engine's business, not the model's.
+ */
 export class Container {
   readonly record: ContainerRecord;
   readonly state: State;
   /** Root of the container's files. */
   readonly dir: string;
-  /** The previous run's teardown (runtime delete, unmount); a new start waits for it. */
-  cleanup: Promise<void> = Promise.resolve();
-  /** A start in progress, so a second start waits for it instead of racing. */
-  starting: Promise<void> | null = null;
-  /** Set while a manual restart runs: the exit it causes must not trigger AutoRemove. */
-  manualRestart = false;
-  /** A manual stop or kill cancelled the restart policy until the next manual start. */
-  restartCancelled = false;
-  /** The last restart backoff (ms), and the timer of the pending policy restart. */
-  restartDelay = 0;
-  restartTimer: NodeJS.Timeout | null = null;
-  /** The last exit's checkpoint (with its stop report, when a stop caused it). */
-  exitSaved: Promise<void> = Promise.resolve();
-  /** The recorder of the stop in progress, which the exit handler asks for the report. */
-  stopRecorder: { finish(): Promise<StopReport>; stopSampling(): void } | null = null;
 
   constructor(record: ContainerRecord, containersDir: string) {
     this.record = record;

@@ -18,8 +18,8 @@ test('setRunning clears the previous run and setStopped records the exit', () =>
   assert.equal(s.status, 'exited');
   assert.equal(s.data.ExitCode, 143);
   assert.equal(s.data.Pid, 0);
-  s.data.Error = 'old';
-  s.data.OOMKilled = true;
+  s.setStopped(1, new Date(), 'old');
+  s.setOOMKilled(true);
   s.setRunning(43);
   assert.equal(s.data.ExitCode, 0);
   assert.equal(s.data.Error, '');

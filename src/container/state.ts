@@ -1,6 +1,7 @@
 /**
  * A container's run state, its transitions and its waiters, after moby's `container.State`.
- * Transitions are synchronous and pure; persisting them is the store's job.
+ * Transitions are synchronous and pure, and the only way the state changes (`data` is read-only
+ * outside this file); persisting them is the store's job.
  * @module
  */
 
@@ -65,13 +66,16 @@ export function statusOf(s: StateData): Status {
 
 /** A container's state plus the waiters woken by its transitions. */
 export class State {
-  data: StateData;
+  readonly #data: StateData;
   #waiters: Waiter[] = [];
   #removed = false;
 
   constructor(data: StateData = initialState()) {
-    this.data = data;
+    this.#data = data;
   }
+
+  /** The fields, read-only: they change through the transitions below only. */
+  get data(): Readonly<StateData> { return this.#data; }
 
   /** Docker's status string for the current flags. */
   get status(): Status { return statusOf(this.data); }
@@ -81,7 +85,7 @@ export class State {
 
   /** The container's process started. Clears the last run's error, exit code and OOM flag. */
   setRunning(pid: number, startedAt: Date = new Date()): void {
-    Object.assign(this.data, {
+    Object.assign(this.#data, {
       Running: true, Paused: false, Restarting: false, OOMKilled: false, Dead: false,
       Pid: pid, ExitCode: 0, Error: '', StartedAt: startedAt.toISOString(),
     });
@@ -89,17 +93,17 @@ export class State {
 
   /** The process exited (or never started): wakes `not-running` and `next-exit` waiters. */
   setStopped(exitCode: number, finishedAt: Date = new Date(), error = ''): void {
-    Object.assign(this.data, {
+    Object.assign(this.#data, {
       Running: false, Paused: false, Restarting: false, Pid: 0, ExitCode: exitCode,
       FinishedAt: finishedAt.toISOString(),
     });
-    if (error) this.data.Error = error;
+    if (error) this.#data.Error = error;
     this.#wake(['not-running', 'next-exit'], { StatusCode: exitCode, Error: error || null });
   }
 
   /** The process exited and a restart policy will start it again; wakes waiters like moby. */
   setRestarting(exitCode: number, finishedAt: Date = new Date()): void {
-    Object.assign(this.data, {
+    Object.assign(this.#data, {
       Running: true, Paused: false, Restarting: true, Pid: 0, ExitCode: exitCode,
       FinishedAt: finishedAt.toISOString(),
     });
@@ -109,6 +113,40 @@ export class State {
   /** A start failed before the process ran: records Docker's exit code and the error. */
   setStartFailed(exitCode: number, error: string): void {
     this.setStopped(exitCode, new Date(), error);
+  }
+
+  /** The process exited and the kernel had OOM-killed it (or not): moby's `OOMKilled`. */
+  setOOMKilled(oom: boolean): void {
+    this.#data.OOMKilled = oom;
+  }
+
+  /** The processes were frozen. */
+  setPaused(): void {
+    this.#data.Paused = true;
+  }
+
+  /** The processes were thawed. */
+  setUnpaused(): void {
+    this.#data.Paused = false;
+  }
+
+  /**
+   * A user stopped or killed the container (true), or started it again (false): restart
+   * policies read this, and it is persisted.
+   */
+  setManuallyStopped(stopped: boolean): void {
+    this.#data.HasBeenManuallyStopped = stopped;
+  }
+
+  /** Removal began (true) or failed (false). */
+  setRemovalInProgress(inProgress: boolean): void {
+    this.#data.RemovalInProgress = inProgress;
+  }
+
+  /** A removal was interrupted (the daemon died during it): the container is dead, as moby marks it. */
+  setDead(): void {
+    this.#data.RemovalInProgress = false;
+    this.#data.Dead = true;
   }
 
   /** The container's removal finished: wakes every waiter. */

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 export type StopScope = 'all' | 'init';
 
 /** Everything a daemon is started with. */
-export interface DaemonConfig {
+export interface EngineConfig {
   /** `unix:///path` to listen on. */
   host: string;
   /** Persistent state: containers, images. */
@@ -35,7 +35,7 @@ export interface DaemonConfig {
 export const BUILT_INIT = fileURLToPath(new URL('../../init/build/moorage-init', import.meta.url));
 
 /** The defaults of `moorage daemon`. */
-export function defaultConfig(): DaemonConfig {
+export function defaultConfig(): EngineConfig {
   return {
     host: 'unix:///run/moorage/moorage.sock',
     dataRoot: '/var/lib/moorage',

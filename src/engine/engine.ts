@@ -1,82 +1,75 @@
 /**
- * The daemon: owns the container and image stores, the event bus, the task runner and the exit
- * watcher. Lifecycle operations live one per file beside this one (create.ts, start.ts,
- * stop.ts, kill.ts, …) and take the daemon as their first argument.
+ * The engine: owns the container and image stores, the event bus, the task runner and its exit
+ * watcher, and the registries of work in progress. Operations live one per file in the folders
+ * beside this one and take the engine as their first argument; this file imports none of them
+ * (boot.ts puts the engine together).
  * @module
  */
-import { mkdir } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pino, { type Logger } from 'pino';
 import type { Container } from '../container/container.ts';
 import { ContainerStore } from '../container/store.ts';
 import { EventBus } from '../events/bus.ts';
-import { ensureBusybox } from './images/busybox.ts';
 import { ImageStore } from '../image/store.ts';
+import type { CgroupInfo } from '../runtime/cgroups.ts';
 import { ExitWatcher } from '../runtime/exit-watcher.ts';
-import { cgroupRoot, detectCgroups, type CgroupInfo } from '../runtime/cgroups.ts';
-import { selectRuntime } from '../runtime/select.ts';
-import { TaskRunner } from '../runtime/task.ts';
-import type { DaemonConfig } from './config.ts';
-import { handleExit } from './containers/exit.ts';
-import { restore } from './lifecycle/restore.ts';
+import type { TaskRunner } from '../runtime/task.ts';
+import type { EngineConfig } from './config.ts';
+import { Inflight } from './lifecycle/inflight.ts';
+import { RestartManager } from './lifecycle/restart-manager.ts';
+
+/** What an exit led to, for the reactions that follow it (policy restart, AutoRemove). */
+export interface ExitOutcome {
+  code: number;
+  /** The restart policy starts the container again. */
+  restart: boolean;
+  /** How long the run lasted, in ms (the policy's backoff depends on it). */
+  runMs: number;
+}
 
 /** One engine instance. */
-export class Daemon {
-  readonly config: DaemonConfig;
+export class Engine {
+  readonly config: EngineConfig;
   readonly log: Logger;
   readonly containers: ContainerStore;
   readonly images: ImageStore;
   readonly events = new EventBus();
   readonly exits: ExitWatcher;
+  /** Set at boot, once the runtime is chosen. */
   tasks!: TaskRunner;
   /** The host's cgroup layout, read at boot. */
   cgroups!: CgroupInfo;
+  /** Starts, stops, exits and teardowns in progress. */
+  readonly inflight = new Inflight();
+  /** Restart policies' state: cancellations, backoffs, pending restarts. */
+  readonly restarts = new RestartManager();
+  /** Reactions to a handled exit (registered at boot). */
+  readonly exitReactions: ((c: Container, o: ExitOutcome) => void)[] = [];
   /** Set once shutdown begins: exits then do not count as manual stops. */
   shuttingDown = false;
   readonly startedAt = new Date();
-  readonly #inflight = new Set<Promise<unknown>>();
+  readonly #tracked = new Set<Promise<unknown>>();
 
-  constructor(config: DaemonConfig, log: Logger = pino({ level: config.logLevel })) {
+  constructor(config: EngineConfig, log: Logger = pino({ level: config.logLevel })) {
     this.config = config;
     this.log = log;
     this.containers = new ContainerStore(join(config.dataRoot, 'containers'));
     this.images = new ImageStore(join(config.dataRoot, 'images'));
-    this.exits = new ExitWatcher(join(config.execRoot, 'exits'), (e) => {
-      void handleExit(this, e).catch((err: Error) => this.log.error({ err, id: e.id }, 'exit handling failed'));
-    });
-  }
-
-  /** Loads state from disk, makes the embedded image, and starts watching exits. */
-  async boot(): Promise<void> {
-    await mkdir(this.config.dataRoot, { recursive: true, mode: 0o711 });
-    await mkdir(this.config.execRoot, { recursive: true, mode: 0o711 });
-    this.cgroups = await detectCgroups();
-    this.tasks = new TaskRunner(await selectRuntime(this.config.runtime, this.config.execRoot, this.cgroups),
-      await cgroupRoot(), this.config.cgroupParent);
-    for (const bad of await this.images.load()) this.log.warn({ image: bad }, 'skipping unreadable image');
-    await ensureBusybox(this.images);
-    for (const f of await this.containers.load()) {
-      this.log.error({ id: f.id, error: f.error }, 'skipping container with an unreadable checkpoint');
-    }
-    await this.exits.start((err) => this.log.error({ err }, 'exit watcher failed'));
-    // Restore applies exits that happened while the daemon was down (without `die`); the scan
-    // then catches records of containers restore did not expect to be running.
-    await restore(this);
-    await this.exits.scan();
+    this.exits = new ExitWatcher(join(config.execRoot, 'exits'));
   }
 
   /** Registers an operation (a stop) that shutdown lets finish. */
   track<T>(p: Promise<T>): Promise<T> {
-    this.#inflight.add(p);
-    void p.finally(() => this.#inflight.delete(p)).catch(() => {});
+    this.#tracked.add(p);
+    void p.finally(() => this.#tracked.delete(p)).catch(() => {});
     return p;
   }
 
   /** Waits for tracked operations to finish, at most `ms`. */
   async settle(ms: number): Promise<void> {
-    if (!this.#inflight.size) return;
-    await Promise.race([Promise.allSettled([...this.#inflight]), sleep(ms, undefined, { ref: false })]);
+    if (!this.#tracked.size) return;
+    await Promise.race([Promise.allSettled([...this.#tracked]), sleep(ms, undefined, { ref: false })]);
   }
 
   /** Publishes a container event with Docker's attributes: labels, `image` and `name`. */
@@ -87,6 +80,7 @@ export class Daemon {
 
   /** Stops watching; containers keep running under their monitors. */
   async close(): Promise<void> {
+    this.restarts.close();
     this.exits.close();
     await this.tasks?.removeParentCgroups();
   }

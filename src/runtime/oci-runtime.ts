@@ -5,18 +5,24 @@
  */
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
-import { open, unlink } from 'node:fs/promises';
+import { access, open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SystemError } from '../errors.ts';
 
 /** How long the created process may take to write its start byte. */
 const FIFO_WAIT_MS = 10_000;
+/** How long a writer may take to appear on the fifo before the runtime's own start is asked. */
+const NO_WRITER_WAIT_MS = 2_000;
 
 /**
  * Opens runc's exec fifo without blocking, waits (bounded) for the init's byte, and removes the
  * fifo, which is how runc marks the container running. Returns false when there is no fifo or
  * no process writing to it.
+ *
+ * runc's init sleeps in open(O_WRONLY) until a reader comes; our open wakes it, but until it
+ * has run, the fifo has no writer and a read says end-of-file. Closing then would make its write
+ * fail and kill the container (seen under load), so the fifo stays open until the byte arrives.
  */
 async function startThroughFifo(path: string): Promise<boolean> {
   let fh;
@@ -28,6 +34,7 @@ async function startThroughFifo(path: string): Promise<boolean> {
   try {
     const buf = Buffer.alloc(8);
     const deadline = Date.now() + FIFO_WAIT_MS;
+    const noWriterDeadline = Date.now() + NO_WRITER_WAIT_MS;
     for (;;) {
       let n: number;
       try {
@@ -39,7 +46,9 @@ async function startThroughFifo(path: string): Promise<boolean> {
         continue;
       }
       if (n > 0) break;
-      return false; // no writer (yet, or any more): let the runtime's own start sort it out
+      // No writer yet (it has not run since our open woke it), or none at all (it died).
+      if (Date.now() > noWriterDeadline) return false; // let the runtime's own start report it
+      await sleep(1);
     }
   } finally {
     await fh.close();
@@ -89,6 +98,11 @@ export class OciRuntime {
 
   /** Thaws a paused container. */
   resume(id: string): Promise<string> { return this.#call(['resume', id]); }
+
+  /** Whether the runtime keeps state for the container (its state directory exists). */
+  async has(id: string): Promise<boolean> {
+    return access(join(this.root, id)).then(() => true, () => false);
+  }
 
   /** Deletes the runtime's state (and cgroup); `force` kills a container still running. */
   delete(id: string, force = false): Promise<string> {

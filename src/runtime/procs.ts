@@ -39,7 +39,8 @@ export function parseStat(text: string): ProcStat {
 /** Reads /proc/PID/stat; null when the process is gone. */
 export async function readStat(pid: number): Promise<ProcStat | null> {
   try {
-    return parseStat(await readFile(`/proc/${pid}/stat`, 'utf8'));
+    const text = await readSmall(`/proc/${pid}/stat`, 1024);
+    return text === null ? null : parseStat(text);
   } catch {
     return null;
   }
@@ -100,10 +101,25 @@ export async function signalProcess(pid: number, startTime: number, signal: numb
 
 /** The command line of a process, spaces between arguments; '' when gone. */
 export async function readCmdline(pid: number): Promise<string> {
+  return (await readSmall(`/proc/${pid}/cmdline`, 4096))?.split('\0').filter(Boolean).join(' ') ?? '';
+}
+
+/**
+ * Reads the start of a /proc file (at most `max` bytes) with one open, one read and one close:
+ * these files have no size to ask for, and a stop reads a few per process of the container.
+ * Null when the process is gone.
+ */
+async function readSmall(path: string, max: number): Promise<string | null> {
+  let fh: FileHandle | undefined;
   try {
-    return (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter(Boolean).join(' ');
+    fh = await open(path, 'r');
+    const buf = Buffer.allocUnsafe(max);
+    const { bytesRead } = await fh.read(buf, 0, max, 0);
+    return buf.toString('utf8', 0, bytesRead);
   } catch {
-    return '';
+    return null;
+  } finally {
+    await fh?.close();
   }
 }
 
@@ -127,11 +143,8 @@ export function parseStatus(status: string): ProcSignals {
 
 /** Reads /proc/PID/status; null when the process is gone. */
 export async function readSignals(pid: number): Promise<ProcSignals | null> {
-  try {
-    return parseStatus(await readFile(`/proc/${pid}/status`, 'utf8'));
-  } catch {
-    return null;
-  }
+  const text = await readSmall(`/proc/${pid}/status`, 8192);
+  return text === null ? null : parseStatus(text);
 }
 
 /** True when signal `sig` is set in a /proc status mask. */

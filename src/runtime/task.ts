@@ -1,7 +1,7 @@
 /**
- * A task: one run of a container's process tree on the OCI runtime under conmon. The daemon
- * creates, starts, signals, pauses and deletes tasks here; exits come back through the
- * {@link ExitWatcher}.
+ * A task: one run of a container's process tree on the OCI runtime under conmon. The engine
+ * creates, starts, signals, pauses and deletes tasks here; each task's exit is a promise that
+ * the {@link ExitWatcher} resolves once.
  * @module
  */
 import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
@@ -12,6 +12,7 @@ import { launchConmon } from './conmon.ts';
 import { CLEANED_SUFFIX, monitorCleanupArgs } from './monitor-cleanup.ts';
 import type { OciRuntime } from './oci-runtime.ts';
 import { cgroupPids } from './cgroups.ts';
+import type { ExitRecord, ExitWatcher } from './exit-watcher.ts';
 import { readStat, signalProcess } from './procs.ts';
 
 /** Where the task's files go. */
@@ -20,7 +21,6 @@ export interface TaskPaths {
   pidFile: string;
   persistDir: string;
   logPath: string;
-  exitDir: string;
 }
 
 /** A live task: enough to signal its processes without asking the runtime. */
@@ -30,8 +30,19 @@ export interface TaskHandle {
   startTime: number;
   monitorPid: number;
   cgroupsPath: string;
-  /** Resolves when the task's monitor exits (only for tasks created by this daemon process). */
+  /** When the task was created (ms since the epoch): exit records older than this are stale. */
+  createdAt: number;
+  /** Resolves when the task's monitor exits (only for tasks created by this engine process). */
   monitorGone?: Promise<void>;
+}
+
+/** What a container's checkpoint remembers of its task. */
+export interface TaskRecord {
+  pid: number;
+  startTime: number;
+  monitorPid: number;
+  createdAt?: number;
+  cgroupsPath?: string;
 }
 
 /** Which processes a signal goes to. */
@@ -42,11 +53,13 @@ export class TaskRunner {
   readonly runtime: OciRuntime;
   readonly cgroupRoot: string;
   readonly cgroupParent: string;
+  readonly exits: ExitWatcher;
 
-  constructor(runtime: OciRuntime, cgroupRoot: string, cgroupParent: string) {
+  constructor(runtime: OciRuntime, cgroupRoot: string, cgroupParent: string, exits: ExitWatcher) {
     this.runtime = runtime;
     this.cgroupRoot = cgroupRoot;
     this.cgroupParent = cgroupParent;
+    this.exits = exits;
   }
 
   /** The cgroupfs path of a container's cgroup. */
@@ -55,27 +68,34 @@ export class TaskRunner {
   }
 
   /** The handle of a task from what the container's checkpoint remembers of it. */
-  handle(id: string, t: { pid: number; startTime: number; monitorPid: number }): TaskHandle {
-    return { id, pid: t.pid, startTime: t.startTime, monitorPid: t.monitorPid, cgroupsPath: this.cgroupsPath(id) };
+  handle(id: string, t: TaskRecord): TaskHandle {
+    return { id, pid: t.pid, startTime: t.startTime, monitorPid: t.monitorPid, cgroupsPath: t.cgroupsPath ?? this.cgroupsPath(id), createdAt: t.createdAt ?? 0 };
+  }
+
+  /** The task's exit: resolves once, with conmon's record or one {@link ExitWatcher.settle} gives. */
+  exited(t: TaskHandle): Promise<ExitRecord> {
+    return this.exits.expect(t.id, t.createdAt);
   }
 
   /** Writes the bundle and has conmon create the task; the process waits for {@link start}. */
   async create(spec: Omit<BundleSpec, 'cgroupsPath'>, name: string, paths: TaskPaths): Promise<TaskHandle> {
     const cgroupsPath = this.cgroupsPath(spec.id);
+    const exitDir = this.exits.dir;
+    const createdAt = Date.now();
     await Promise.all([mkdir(paths.bundleDir, { recursive: true }), mkdir(paths.persistDir, { recursive: true })]);
     // Exit records of an earlier run must not be taken for this one's.
-    await Promise.all([join(paths.persistDir, 'exit'), join(paths.persistDir, 'oom'), join(paths.exitDir, spec.id),
-      join(paths.exitDir, spec.id + CLEANED_SUFFIX)].map((f) => rm(f, { force: true })));
+    await Promise.all([join(paths.persistDir, 'exit'), join(paths.persistDir, 'oom'), join(exitDir, spec.id),
+      join(exitDir, spec.id + CLEANED_SUFFIX)].map((f) => rm(f, { force: true })));
     await writeBundle(paths.bundleDir, { ...spec, cgroupsPath });
     const created = await launchConmon({
       id: spec.id, name, runtimePath: this.runtime.createPath, runtimeArgs: this.runtime.globalArgs,
       bundleDir: paths.bundleDir, pidFile: paths.pidFile, conmonPidFile: join(paths.persistDir, 'conmon.pid'),
-      exitDir: paths.exitDir, persistDir: paths.persistDir, logPath: paths.logPath,
-      exitCommand: monitorCleanupArgs(this.runtime.path, this.runtime.root, spec.id, spec.rootfs, join(paths.exitDir, spec.id + CLEANED_SUFFIX)),
+      exitDir: exitDir, persistDir: paths.persistDir, logPath: paths.logPath,
+      exitCommand: monitorCleanupArgs(this.runtime.path, this.runtime.root, spec.id, spec.rootfs, join(exitDir, spec.id + CLEANED_SUFFIX)),
     });
     const st = await readStat(created.pid);
     if (!st) throw new SystemError(`the container's process ${created.pid} vanished after create`);
-    return { id: spec.id, pid: created.pid, startTime: st.startTime, monitorPid: created.monitorPid, cgroupsPath, monitorGone: created.monitorGone };
+    return { id: spec.id, pid: created.pid, startTime: st.startTime, monitorPid: created.monitorPid, cgroupsPath, createdAt, monitorGone: created.monitorGone };
   }
 
   /** Lets the created process exec the container's command. */
@@ -128,6 +148,7 @@ export class TaskRunner {
    * runs is refused (an error); with it, it is killed. A task the runtime does not know is fine.
    */
   async delete(id: string, force = false): Promise<void> {
+    if (!(await this.runtime.has(id))) return; // nothing to delete: no process to spawn
     await this.runtime.delete(id, force).catch((err: Error) => {
       if (!/does not exist|not exist|no such/i.test(err.message)) throw err;
     });

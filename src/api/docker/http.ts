@@ -6,14 +6,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Daemon } from '../../engine/engine.ts';
+import type { Engine } from '../../engine/engine.ts';
 import { InvalidParameter } from '../../errors.ts';
 import { MAX_API_VERSION } from './version.ts';
 import { VERSION } from '../../version.ts';
 
 /** Everything a route handler gets. */
 export interface Ctx {
-  daemon: Daemon;
+  daemon: Engine;
   /** The API version the client asked for. */
   version: string;
   params: Record<string, string | undefined>;

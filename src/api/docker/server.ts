@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { dirname } from 'node:path';
 import type { Duplex } from 'node:stream';
 import FindMyWay from 'find-my-way';
-import type { Daemon } from '../../engine/engine.ts';
+import type { Engine } from '../../engine/engine.ts';
 import { messageOf, MoorageError } from '../../errors.ts';
 import { statusFor } from './error-status.ts';
 import { COMMON_HEADERS, sendError, type Ctx } from './http.ts';
@@ -36,11 +36,11 @@ function router(routes: Route[]) {
 
 /** The API server of one daemon. */
 export class ApiServer {
-  readonly #daemon: Daemon;
+  readonly #daemon: Engine;
   readonly #server: Server;
   readonly #route = router([...systemRoutes, ...containerRoutes, ...imageRoutes]);
 
-  constructor(daemon: Daemon) {
+  constructor(daemon: Engine) {
     this.#daemon = daemon;
     this.#server = createServer((req, res) => void this.#handle(req, res, null));
     this.#server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {

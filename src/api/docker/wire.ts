@@ -7,11 +7,11 @@
 import type { Container } from '../../container/container.ts';
 import { statusString } from '../../container/status-string.ts';
 import { parseBind } from '../../container/binds.ts';
-import type { Daemon } from '../../engine/engine.ts';
+import type { Engine } from '../../engine/engine.ts';
 import type { ImageRecord } from '../../image/store.ts';
 
 /** `GET /containers/{id}/json`. */
-export function containerInspect(d: Daemon, c: Container): Record<string, unknown> {
+export function containerInspect(d: Engine, c: Container): Record<string, unknown> {
   const r = c.record;
   const img = d.images.find(r.Image);
   const { HasBeenManuallyStopped: _m, RemovalInProgress: _r, ...state } = c.state.data;

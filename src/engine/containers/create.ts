@@ -10,7 +10,7 @@ import { initialState } from '../../container/state.ts';
 import { InvalidParameter, NotFound } from '../../errors.ts';
 import { prepareOverlay } from '../../snapshots/overlay.ts';
 import { parseSignal } from '../../runtime/signals.ts';
-import type { Daemon } from '../engine.ts';
+import type { Engine } from '../engine.ts';
 import { randomName } from './names.ts';
 
 /** The body of a create request, as Docker clients send it. */
@@ -25,7 +25,7 @@ const NAME_RE = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 const POLICIES = ['', 'no', 'always', 'unless-stopped', 'on-failure'];
 
 /** Creates a container and publishes `create`. */
-export async function createContainer(d: Daemon, name: string | undefined, body: CreateBody): Promise<{ Id: string; Warnings: string[] }> {
+export async function createContainer(d: Engine, name: string | undefined, body: CreateBody): Promise<{ Id: string; Warnings: string[] }> {
   if (typeof body !== 'object' || body === null) throw new InvalidParameter('config cannot be empty in order to create a container');
   if (name !== undefined && name !== '' && !NAME_RE.test(name)) {
     throw new InvalidParameter(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
@@ -120,7 +120,7 @@ function mergeEnv(image: string[], own: string[]): string[] {
   return [...out.values()];
 }
 
-function uniqueName(d: Daemon): string {
+function uniqueName(d: Engine): string {
   for (;;) {
     const n = randomName();
     if (!d.containers.hasName(`/${n}`)) return n;

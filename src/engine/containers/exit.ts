@@ -1,7 +1,9 @@
 /**
- * What happens when a container's process tree exits (moby's `handleContainerExit`): the state
- * becomes exited, `die` is published, the checkpoint is written, the task is torn down, and an
- * AutoRemove container is removed.
+ * The one exit path (moby's `handleContainerExit`, `monitor.go`): every end of a task — conmon's
+ * exit record, or the engine's own record when the monitor died — arrives as the task's exit
+ * promise and is handled here once: the state becomes exited (or restarting), the stop in
+ * progress gets its report, `die` is published, the checkpoint is written, and the reactions
+ * registered at boot (policy restart, AutoRemove) follow. The monitor tears the task down.
  * @module
  */
 import { access } from 'node:fs/promises';
@@ -10,114 +12,93 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Container } from '../../container/container.ts';
 import { SystemError } from '../../errors.ts';
 import { unmountOverlay } from '../../snapshots/overlay.ts';
+import type { ExitRecord } from '../../runtime/exit-watcher.ts';
 import { isSameProcess } from '../../runtime/procs.ts';
 import { SIGKILL } from '../../runtime/signals.ts';
-import type { ExitRecord } from '../../runtime/exit-watcher.ts';
-import type { Daemon } from '../engine.ts';
-import { removeContainer } from './remove.ts';
-import { nextDelay, shouldRestart } from '../lifecycle/restart-policy.ts';
-import { startContainer } from './start.ts';
+import type { TaskHandle } from '../../runtime/task.ts';
+import type { Engine, ExitOutcome } from '../engine.ts';
+import { shouldRestart } from '../lifecycle/restart-policy.ts';
 
 /** How long a container that lost its monitor may take to die of SIGKILL. */
 const LOST_MONITOR_WAIT_MS = 2_000;
-
 /** How long the monitor's own teardown may take before the engine does it instead. */
 const MONITOR_CLEANUP_WAIT_MS = 10_000;
 
 /**
- * Handles one exit record from the watcher. Duplicate records are ignored. `monitorCleans` is
- * false when no monitor is left to tear the task down (it crashed).
+ * Handles the task's exit when it comes, and its monitor's loss if that comes first. `restored`:
+ * the engine restarted meanwhile, so an exit that is already recorded publishes no `die` (moby).
+ * Resolves once the exit is handled (it never rejects: a failure is logged).
  */
-export async function handleExit(d: Daemon, e: ExitRecord, opts: { emit?: boolean; monitorCleans?: boolean } = {}): Promise<void> {
-  const c = d.containers.find(e.id);
-  if (!c || c.id !== e.id) {
-    await d.exits.forget(e.id);
-    return;
-  }
+export function watchExit(d: Engine, c: Container, task: TaskHandle, opts: { restored?: boolean } = {}): Promise<void> {
+  void task.monitorGone?.then(() => exitWithoutMonitor(d, c, task)).catch((err: Error) =>
+    d.log.error({ err, id: c.id }, 'handling the loss of the monitor failed'));
+  return d.tasks.exited(task)
+    .then((e) => handleExit(d, c, task, e, opts.restored === true && e.at.getTime() < d.startedAt.getTime()))
+    .catch((err: Error) => d.log.error({ err, id: c.id }, 'exit handling failed'));
+}
+
+async function handleExit(d: Engine, c: Container, task: TaskHandle, e: ExitRecord, quiet: boolean): Promise<void> {
   // A fast process can exit before its start has recorded it running: let the start finish.
-  await c.starting?.catch(() => {});
-  const task = c.record.Task;
-  if (!task || e.at.getTime() + 1 < (task.createdAt ?? 0)) {
-    // Handled already (fs.watch reports a file more than once: the handler of the first report
-    // forgets the record once the teardown is done), or a stale record of an earlier run that a
-    // late monitor wrote: it must not end the current run (the next create deletes it).
-    return;
-  }
+  if (d.inflight.starts.has(c.id)) await d.inflight.startSettled(c.id);
+  if (c.record.Task?.pid !== task.pid) return; // a later run's, or the container is gone
   c.record.Task = null;
   const oom = await access(join(c.persistDir, 'oom')).then(() => true, () => false);
-  const recorder = c.stopRecorder;
+  const recorder = d.inflight.stops.get(c.id);
   recorder?.stopSampling();
-  // Synchronous from here to `exitSaved`, so waiters (a stop) see `die` and can await the save.
+  // Synchronous from here to the registration of the exit's handling, so a stop that wakes on
+  // the state change finds the promise to await.
   const runMs = Math.max(0, e.at.getTime() - Date.parse(c.state.data.StartedAt));
-  const duration = Math.floor(runMs / 1000);
   const restart = !d.shuttingDown && !c.state.data.RemovalInProgress && shouldRestart(c.hostConfig.RestartPolicy, {
-    exitCode: e.code, restartCount: c.record.RestartCount, manuallyStopped: c.state.data.HasBeenManuallyStopped, cancelled: c.restartCancelled,
+    exitCode: e.code, restartCount: c.record.RestartCount, manuallyStopped: c.state.data.HasBeenManuallyStopped,
+    cancelled: d.restarts.isCancelled(c.id),
   });
-  c.state.data.OOMKilled = oom;
+  c.state.setOOMKilled(oom);
   if (restart) {
     c.state.setRestarting(e.code, e.at);
     c.record.RestartCount++;
   } else {
     c.state.setStopped(e.code, e.at);
   }
-  if (opts.emit !== false) {
+  if (!quiet) {
     if (oom) d.emit(c, 'oom');
-    d.emit(c, 'die', { exitCode: String(e.code), execDuration: String(duration) });
+    d.emit(c, 'die', { exitCode: String(e.code), execDuration: String(Math.floor(runMs / 1000)) });
   }
-  c.exitSaved = (async () => {
+  const saved = (async () => {
     if (recorder) c.record.LastStop = await recorder.finish(); // one checkpoint for exit and report
     await d.containers.checkpoint(c);
   })();
-  c.cleanup = opts.monitorCleans === false ? teardown(d, c) : afterMonitorCleanup(d, c);
-  await c.exitSaved;
-  if (restart) scheduleRestart(d, c, runMs);
-  else if (c.hostConfig.AutoRemove && !c.manualRestart && !d.shuttingDown && !c.state.data.RemovalInProgress) {
-    await removeContainer(d, c, { force: true }).catch((err: Error) =>
-      d.log.error({ err, id: c.id }, 'auto-remove failed'));
-  }
+  d.inflight.exits.set(c.id, saved);
+  d.inflight.teardowns.set(c.id, e.monitorLost ? teardown(d, c) : afterMonitorCleanup(d, c));
+  await saved;
+  const outcome: ExitOutcome = { code: e.code, restart, runMs };
+  for (const react of d.exitReactions) react(c, outcome);
 }
 
 /**
- * The container's conmon is gone, so no exit event will come. conmon also exits right after
- * recording a normal exit: apply that record when it is there. Otherwise conmon crashed: make
- * sure the container is dead and record exit 137 (containerd's cleanupAfterDeadShim).
+ * The task's conmon is gone (its sync pipe closed). conmon exits right after recording a normal
+ * exit and tearing the task down: then the record is there and the exit takes its normal path.
+ * Otherwise conmon crashed: make sure the container is dead and record exit 137 through the same
+ * path (containerd's cleanupAfterDeadShim).
  */
-export async function exitWithoutMonitor(d: Daemon, c: Container, t: NonNullable<Container['record']['Task']>): Promise<void> {
+export async function exitWithoutMonitor(d: Engine, c: Container, task: TaskHandle): Promise<void> {
+  if (c.record.Task?.pid !== task.pid) return; // handled already
   const rec = await d.exits.read(c.id);
-  if (rec) {
-    await handleExit(d, rec);
+  if (rec && rec.at.getTime() + 1 >= task.createdAt) {
+    d.exits.settle(rec);
     return;
   }
-  d.log.warn({ id: c.id, monitorPid: t.monitorPid }, 'the container lost its monitor: recording exit 137');
-  await d.tasks.signal(d.tasks.handle(c.id, t), SIGKILL, 'all');
+  d.log.warn({ id: c.id, monitorPid: task.monitorPid }, 'the container lost its monitor: recording exit 137');
+  await d.tasks.signal(task, SIGKILL, 'all');
+  if (c.state.data.Paused) await d.tasks.resume(task).catch((err: Error) => d.log.warn({ err, id: c.id }, 'thaw after a lost monitor failed'));
   const deadline = Date.now() + LOST_MONITOR_WAIT_MS;
   // Bounded: this path runs only after a monitor crash.
-  while ((await isSameProcess(t.pid, t.startTime)) && Date.now() < deadline) await sleep(20);
-  if (await isSameProcess(t.pid, t.startTime)) throw new SystemError('tried to kill container, but its process survived SIGKILL');
-  await handleExit(d, { id: c.id, code: 137, at: new Date() }, { monitorCleans: false });
-}
-
-/** The task's conmon exited (its sync pipe closed): see {@link exitWithoutMonitor}. */
-export async function onMonitorGone(d: Daemon, c: Container, pid: number): Promise<void> {
-  const t = c.record.Task;
-  if (!t || t.pid !== pid) return; // its exit was handled, or this is an older run
-  await exitWithoutMonitor(d, c, t);
-}
-
-/** Starts the container again after the policy's backoff; a stop or removal meanwhile cancels it. */
-function scheduleRestart(d: Daemon, c: Container, runMs: number): void {
-  c.restartDelay = nextDelay(c.restartDelay, runMs);
-  c.restartTimer = setTimeout(() => {
-    c.restartTimer = null;
-    if (!c.state.data.Restarting || c.restartCancelled) return;
-    startContainer(d, c, { manual: false }).catch((err: Error) => {
-      d.log.warn({ err, id: c.id }, 'restart by policy failed');
-    });
-  }, c.restartDelay);
+  while ((await isSameProcess(task.pid, task.startTime)) && Date.now() < deadline) await sleep(20);
+  if (await isSameProcess(task.pid, task.startTime)) throw new SystemError('tried to kill container, but its process survived SIGKILL');
+  d.exits.settle({ id: c.id, code: 137, at: new Date(), monitorLost: true });
 }
 
 /** Waits for the monitor's teardown of an exited task; does it here when the monitor could not. */
-async function afterMonitorCleanup(d: Daemon, c: Container): Promise<void> {
+async function afterMonitorCleanup(d: Engine, c: Container): Promise<void> {
   const result = await d.exits.waitCleaned(c.id, MONITOR_CLEANUP_WAIT_MS);
   if (result === 'ok') {
     await d.exits.forget(c.id);
@@ -128,7 +109,7 @@ async function afterMonitorCleanup(d: Daemon, c: Container): Promise<void> {
 }
 
 /** Deletes the runtime's record of the exited task and unmounts the rootfs; never throws. */
-export async function teardown(d: Daemon, c: Container): Promise<void> {
+export async function teardown(d: Engine, c: Container): Promise<void> {
   await d.tasks.delete(c.id).catch((err: Error) => d.log.warn({ err, id: c.id }, 'runtime delete failed'));
   await unmountOverlay(c.rootfsDir).catch((err: Error) => d.log.warn({ err, id: c.id }, 'unmount failed'));
   await d.exits.forget(c.id);

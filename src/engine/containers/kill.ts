@@ -9,7 +9,7 @@ import { Conflict, SystemError } from '../../errors.ts';
 import { monitorAlive, signalProcess } from '../../runtime/procs.ts';
 import { SIGKILL } from '../../runtime/signals.ts';
 import type { SignalScope, TaskHandle } from '../../runtime/task.ts';
-import type { Daemon } from '../engine.ts';
+import type { Engine } from '../engine.ts';
 import { exitWithoutMonitor } from './exit.ts';
 import { containerStopSignal } from '../stop/plan.ts';
 import { waitStopped } from './wait.ts';
@@ -20,7 +20,7 @@ export const KILL_WAIT_MS = 10_000;
 export const DIRECT_KILL_WAIT_MS = 2_000;
 
 /** The task handle of a running container, or null. */
-export function taskOf(d: Daemon, c: Container): TaskHandle | null {
+export function taskOf(d: Engine, c: Container): TaskHandle | null {
   const t = c.record.Task;
   return t ? d.tasks.handle(c.id, t) : null;
 }
@@ -29,25 +29,23 @@ export function taskOf(d: Daemon, c: Container): TaskHandle | null {
  * Delivers `signal` to the container (moby's `killWithSignal`) and publishes `kill`. Returns
  * false when no process received it (it had already exited).
  */
-export async function killWithSignal(d: Daemon, c: Container, signal: number, scope: SignalScope): Promise<boolean> {
+export async function killWithSignal(d: Engine, c: Container, signal: number, scope: SignalScope): Promise<boolean> {
   // moby's ExitOnNext: the stop signal (or any, when none is configured) or SIGKILL cancels the
   // restart policy until the next manual start.
-  if (!c.config.StopSignal || signal === SIGKILL || signal === containerStopSignal(c.config.StopSignal)) c.restartCancelled = true;
+  if (!c.config.StopSignal || signal === SIGKILL || signal === containerStopSignal(c.config.StopSignal)) d.restarts.cancel(c.id);
   if (!d.shuttingDown && !c.state.data.HasBeenManuallyStopped) {
-    c.state.data.HasBeenManuallyStopped = true;
+    c.state.setManuallyStopped(true);
     // Only `unless-stopped` reads the flag, so only it needs it on disk before the exit's
     // checkpoint (which carries it anyway): no second fsync on every stop path.
-    if (c.hostConfig.RestartPolicy.Name === 'unless-stopped') void d.containers.checkpoint(c).catch(() => {});
+    if (c.hostConfig.RestartPolicy.Name === 'unless-stopped') void checkpointOrLog(d, c);
   }
   // A policy restart under way is about to leave the backoff: signal what it starts (bounded:
   // a start is), instead of ending a backoff that is already over.
-  if (c.state.data.Restarting && c.starting) await c.starting.catch(() => {});
+  if (c.state.data.Restarting) await d.inflight.startSettled(c.id);
   if (c.state.data.Restarting) {
     // In restart backoff nothing runs. A cancelled policy ends the backoff: the container is
     // stopped; any other signal leaves it waiting for its restart.
-    if (c.restartCancelled) {
-      if (c.restartTimer) clearTimeout(c.restartTimer);
-      c.restartTimer = null;
+    if (d.restarts.isCancelled(c.id)) {
       c.state.setStopped(c.state.data.ExitCode, new Date(Date.parse(c.state.data.FinishedAt)));
       await d.containers.checkpoint(c);
     }
@@ -57,27 +55,30 @@ export async function killWithSignal(d: Daemon, c: Container, signal: number, sc
   const delivered = task ? (await d.tasks.signal(task, signal, scope)) > 0 : false;
   if (task && c.state.data.Paused) {
     // A frozen process receives the signal only when thawed.
-    await d.tasks.resume(task).catch(() => {});
-    c.state.data.Paused = false;
-    void d.containers.checkpoint(c).catch(() => {});
+    await d.tasks.resume(task).catch((err: Error) => d.log.warn({ err, id: c.id }, 'thaw after a signal failed'));
+    c.state.setUnpaused();
+    void checkpointOrLog(d, c);
     d.emit(c, 'unpause');
   }
   d.emit(c, 'kill', { signal: String(signal) });
   return delivered;
 }
 
+/** Writes the checkpoint without waiting for it; a failure is logged (the next one carries the state). */
+async function checkpointOrLog(d: Engine, c: Container): Promise<void> {
+  await d.containers.checkpoint(c).catch((err: Error) => d.log.error({ err, id: c.id }, 'checkpoint failed'));
+}
+
 /**
  * SIGKILLs every process of the container and waits for the exit (moby's `daemon.kill`): 10 s,
  * then a direct SIGKILL to PID 1 from the host, then 2 s more. Throws when it still runs.
  */
-export async function forceKill(d: Daemon, c: Container): Promise<void> {
+export async function forceKill(d: Engine, c: Container): Promise<void> {
   if (!c.state.running) return;
-  const t = c.record.Task;
+  const t = taskOf(d, c);
   await killWithSignal(d, c, SIGKILL, 'all');
-  if (t && !(await monitorAlive(t.monitorPid, c.id))) {
-    await exitWithoutMonitor(d, c, t); // no exit event will come from a dead conmon
-    return;
-  }
+  // No exit record will come from a dead conmon: the engine records the exit itself.
+  if (t && !(await monitorAlive(t.monitorPid, c.id))) await exitWithoutMonitor(d, c, t);
   if (await waitStopped(c, KILL_WAIT_MS)) return;
   if (t) await signalProcess(t.pid, t.startTime, SIGKILL);
   if (await waitStopped(c, DIRECT_KILL_WAIT_MS)) return;
@@ -85,7 +86,7 @@ export async function forceKill(d: Daemon, c: Container): Promise<void> {
 }
 
 /** `POST /containers/{id}/kill`: SIGKILL waits for the exit; other signals return on delivery. */
-export async function killContainer(d: Daemon, c: Container, signal: number): Promise<void> {
+export async function killContainer(d: Engine, c: Container, signal: number): Promise<void> {
   if (!c.state.running) {
     throw new Conflict(`cannot kill container: ${c.name}: container ${c.id} is not running`);
   }

@@ -5,14 +5,14 @@
 import type { Container } from '../../container/container.ts';
 import { InvalidParameter } from '../../errors.ts';
 import { matchLabels, parseFilters } from '../../events/filters.ts';
-import type { Daemon } from '../engine.ts';
+import type { Engine } from '../engine.ts';
 
 /** Filter keys a container listing accepts. */
 export const LIST_FILTERS = ['name', 'id', 'status', 'label', 'exited', 'ancestor', 'before', 'since', 'health', 'network', 'volume', 'publish', 'expose', 'isolation', 'is-task'] as const;
 const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
 
 /** The containers a listing shows, newest first as Docker lists them. */
-export function listContainers(d: Daemon, opts: { all: boolean; limit?: number; filters?: string }): Container[] {
+export function listContainers(d: Engine, opts: { all: boolean; limit?: number; filters?: string }): Container[] {
   const f = parseFilters(opts.filters, LIST_FILTERS);
   for (const s of f.get('status') ?? []) {
     if (!STATUSES.includes(s)) throw new InvalidParameter(`invalid filter 'status=${s}'`);

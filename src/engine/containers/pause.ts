@@ -5,28 +5,28 @@
  */
 import type { Container } from '../../container/container.ts';
 import { Conflict, SystemError } from '../../errors.ts';
-import type { Daemon } from '../engine.ts';
+import type { Engine } from '../engine.ts';
 import { taskOf } from './kill.ts';
 
 /** Freezes a running container (409 when not running, paused or restarting). */
-export async function pauseContainer(d: Daemon, c: Container): Promise<void> {
+export async function pauseContainer(d: Engine, c: Container): Promise<void> {
   const task = taskOf(d, c);
   if (!c.state.running || !task) throw new Conflict(`Container ${c.id} is not running`);
   if (c.state.data.Paused) throw new Conflict(`Container ${c.id} is already paused`);
   if (c.state.data.Restarting) throw new Conflict(`Container ${c.id} is restarting, wait until the container is running`);
   await d.tasks.pause(task);
   if (!c.state.running) throw new Conflict(`Container ${c.id} is not running`); // exited meanwhile
-  c.state.data.Paused = true;
+  c.state.setPaused();
   await d.containers.checkpoint(c);
   d.emit(c, 'pause');
 }
 
 /** Thaws a paused container (500 when it is not paused, as moby does). */
-export async function unpauseContainer(d: Daemon, c: Container): Promise<void> {
+export async function unpauseContainer(d: Engine, c: Container): Promise<void> {
   const task = taskOf(d, c);
   if (!c.state.data.Paused || !task) throw new SystemError(`Container ${c.id} is not paused`);
   await d.tasks.resume(task);
-  c.state.data.Paused = false;
+  c.state.setUnpaused();
   await d.containers.checkpoint(c);
   d.emit(c, 'unpause');
 }

@@ -6,12 +6,12 @@
 import type { Container } from '../../container/container.ts';
 import { Conflict, SystemError, messageOf } from '../../errors.ts';
 import { unmountOverlay } from '../../snapshots/overlay.ts';
-import type { Daemon } from '../engine.ts';
+import type { Engine } from '../engine.ts';
 import { forceKill } from './kill.ts';
 
 /** Removes a container; `force` kills it first if it runs. */
-export async function removeContainer(d: Daemon, c: Container, opts: { force: boolean }): Promise<void> {
-  await c.starting?.catch(() => {}); // judge "running" after a start in progress has settled
+export async function removeContainer(d: Engine, c: Container, opts: { force: boolean }): Promise<void> {
+  await d.inflight.startSettled(c.id); // judge "running" after a start in progress has settled
   if (c.state.data.RemovalInProgress) {
     throw new Conflict(`removal of container ${c.name} is already in progress`);
   }
@@ -19,19 +19,21 @@ export async function removeContainer(d: Daemon, c: Container, opts: { force: bo
     const what = c.state.data.Paused ? 'paused' : 'running';
     throw new Conflict(`cannot remove container "${c.record.Name}": container is ${what}: stop the container before removing or force remove`);
   }
-  c.state.data.RemovalInProgress = true;
+  c.state.setRemovalInProgress(true);
   try {
     if (c.state.running) await forceKill(d, c);
-    await c.cleanup;
+    await d.inflight.tornDown(c.id);
     await unmountOverlay(c.rootfsDir);
-    await d.tasks.delete(c.id, true).catch(() => {});
+    await d.tasks.delete(c.id, true);
     await d.containers.remove(c);
   } catch (err) {
-    c.state.data.RemovalInProgress = false;
+    c.state.setRemovalInProgress(false);
     c.state.setRemovalError(messageOf(err));
-    await d.containers.checkpoint(c).catch(() => {});
+    await d.containers.checkpoint(c).catch((e: Error) => d.log.error({ err: e, id: c.id }, 'checkpoint failed'));
     throw new SystemError(`Could not kill running container ${c.id}, cannot remove - ${messageOf(err)}`);
   }
+  d.inflight.forget(c.id);
+  d.restarts.forget(c.id);
   d.emit(c, 'destroy');
   c.state.setRemoved();
 }

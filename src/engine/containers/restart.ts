@@ -5,20 +5,20 @@
  */
 import type { Container } from '../../container/container.ts';
 import { SystemError, messageOf, NotFound } from '../../errors.ts';
-import type { Daemon } from '../engine.ts';
+import type { Engine } from '../engine.ts';
 import { startContainer } from './start.ts';
 import { stopContainer } from './stop.ts';
 import type { StopRequest } from '../stop/plan.ts';
 
 /** Restarts a container; a stopped one is simply started. */
-export async function restartContainer(d: Daemon, c: Container, opts: StopRequest): Promise<void> {
+export async function restartContainer(d: Engine, c: Container, opts: StopRequest): Promise<void> {
   try {
     if (c.state.running) {
-      c.manualRestart = true;
+      d.inflight.manualRestarts.add(c.id);
       try {
         await stopContainer(d, c, opts);
       } finally {
-        c.manualRestart = false;
+        d.inflight.manualRestarts.delete(c.id);
       }
     }
     await startContainer(d, c, { manual: true });

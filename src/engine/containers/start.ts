@@ -12,8 +12,8 @@ import { resolveUser } from './user.ts';
 import type { BindMount } from '../../runtime/bundle.ts';
 import { CreateFailed } from '../../runtime/conmon.ts';
 import { parseBind } from '../../container/binds.ts';
-import type { Daemon } from '../engine.ts';
-import { onMonitorGone } from './exit.ts';
+import type { Engine } from '../engine.ts';
+import { watchExit } from './exit.ts';
 import { removeContainer } from './remove.ts';
 import { initFlags } from '../stop/plan.ts';
 import { stopSettings } from '../stop/settings.ts';
@@ -24,9 +24,9 @@ export const INIT_DEST = '/sbin/moorage-init';
 export const INIT_REPORT = '/run/moorage-init.report';
 
 /** Starts a container; `manual` (a user's start, not a policy restart) resets the manual-stop flag. */
-export async function startContainer(d: Daemon, c: Container, opts: { manual?: boolean } = {}): Promise<void> {
-  if (c.starting) {
-    await c.starting.catch(() => {});
+export async function startContainer(d: Engine, c: Container, opts: { manual?: boolean } = {}): Promise<void> {
+  if (d.inflight.starts.has(c.id)) {
+    await d.inflight.startSettled(c.id);
     if (c.state.running) throw new NotModified('container already started');
   }
   // A policy restart starts a container in backoff, which counts as running.
@@ -35,53 +35,54 @@ export async function startContainer(d: Daemon, c: Container, opts: { manual?: b
   if (c.state.data.RemovalInProgress || c.state.data.Dead) {
     throw new Conflict(`cannot start container ${c.id}: container is marked for removal and cannot be started`);
   }
-  c.starting = run(d, c, opts.manual ?? true);
+  const starting = run(d, c, opts.manual ?? true);
+  d.inflight.starts.set(c.id, starting);
   try {
-    await c.starting;
+    await starting;
   } finally {
-    c.starting = null;
+    if (d.inflight.starts.get(c.id) === starting) d.inflight.starts.delete(c.id);
   }
 }
 
-async function run(d: Daemon, c: Container, manual: boolean): Promise<void> {
-  await c.cleanup;
+async function run(d: Engine, c: Container, manual: boolean): Promise<void> {
+  await d.inflight.tornDown(c.id);
   const image = d.images.find(c.record.Image);
   if (!image) throw new Conflict(`cannot start container ${c.name}: its image ${c.record.Image} is gone`);
   try {
     await mountOverlay({ lower: d.images.rootfs(image), upper: c.upperDir, work: c.workDir, merged: c.rootfsDir });
     const user = await resolveUser(c.rootfsDir, c.config.User);
     const { args, binds } = await processArgs(d, c);
-    const createdAt = Date.now();
     const env = c.config.Env.some((e) => e.startsWith('HOME=')) ? c.config.Env : [...c.config.Env, `HOME=${user.home}`];
     const task = await d.tasks.create({
       id: c.id, hostname: c.config.Hostname, rootfs: c.rootfsDir, args, env, cwd: c.config.WorkingDir || '/',
       uid: user.uid, gid: user.gid, additionalGids: user.additionalGids, binds,
       hostNetwork: c.hostConfig.NetworkMode === 'host',
-    }, c.name, { bundleDir: c.bundleDir, pidFile: c.pidFile, persistDir: c.persistDir, logPath: c.logPath, exitDir: d.exits.dir });
-    c.record.Task = { pid: task.pid, startTime: task.startTime, monitorPid: task.monitorPid, runtime: d.tasks.runtime.name, createdAt };
-    // Persist the task before it runs, so a restarted daemon finds its monitor; not awaited:
-    // the checkpoint after start is chained behind it.
+    }, c.name, { bundleDir: c.bundleDir, pidFile: c.pidFile, persistDir: c.persistDir, logPath: c.logPath });
+    c.record.Task = {
+      pid: task.pid, startTime: task.startTime, monitorPid: task.monitorPid, runtime: d.tasks.runtime.name,
+      createdAt: task.createdAt, cgroupsPath: task.cgroupsPath,
+    };
+    void watchExit(d, c, task);
+    // Persist the task before it runs, so a restarted engine finds its monitor. Not awaited:
+    // the checkpoint after start is chained behind it, and reports its failure.
     void d.containers.checkpoint(c).catch(() => {});
     await d.tasks.start(task);
     c.state.setRunning(task.pid);
     if (manual) {
       // A manual start gives the restart policy a fresh start.
-      c.state.data.HasBeenManuallyStopped = false;
+      c.state.setManuallyStopped(false);
       c.record.RestartCount = 0;
-      c.restartCancelled = false;
-      c.restartDelay = 0;
+      d.restarts.reset(c.id);
     }
     await d.containers.checkpoint(c);
     d.emit(c, 'start');
-    void task.monitorGone?.then(() => onMonitorGone(d, c, task.pid)).catch((err: Error) =>
-      d.log.error({ err, id: c.id }, 'handling the loss of the monitor failed'));
   } catch (err) {
     await failStart(d, c, err);
   }
 }
 
 /** The command line, with the init in front when the container uses one, and its mounts. */
-async function processArgs(d: Daemon, c: Container): Promise<{ args: string[]; binds: BindMount[] }> {
+async function processArgs(d: Engine, c: Container): Promise<{ args: string[]; binds: BindMount[] }> {
   const argv = [c.record.Path, ...c.record.Args];
   const binds: BindMount[] = [];
   for (const spec of c.hostConfig.Binds ?? []) {
@@ -103,7 +104,7 @@ async function processArgs(d: Daemon, c: Container): Promise<{ args: string[]; b
  * Records a failed start the way moby does: exit code 127 for a missing executable, 126 for a
  * permission problem (both the user's error: 400), 128 otherwise (500); tears down what was made.
  */
-async function failStart(d: Daemon, c: Container, err: unknown): Promise<never> {
+async function failStart(d: Engine, c: Container, err: unknown): Promise<never> {
   const msg = messageOf(err);
   c.record.Task = null;
   await d.tasks.delete(c.id, true).catch(() => {});

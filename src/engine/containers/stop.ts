@@ -6,7 +6,7 @@
  */
 import type { Container } from '../../container/container.ts';
 import { NotModified, SystemError, messageOf } from '../../errors.ts';
-import type { Daemon } from '../engine.ts';
+import type { Engine } from '../engine.ts';
 import { forceKill, killWithSignal, taskOf } from './kill.ts';
 import type { StopPlan, StopRequest } from '../stop/plan.ts';
 import { planFor } from '../stop/settings.ts';
@@ -20,11 +20,11 @@ const UNDELIVERED_WAIT_MS = 2_000;
  * Stops a container. 304 when it is not running; 500 when the stop fails. A daemon shutdown
  * lets a stop in progress finish.
  */
-export function stopContainer(d: Daemon, c: Container, opts: StopRequest): Promise<void> {
+export function stopContainer(d: Engine, c: Container, opts: StopRequest): Promise<void> {
   return d.track(stop(d, c, opts));
 }
 
-async function stop(d: Daemon, c: Container, opts: StopRequest): Promise<void> {
+async function stop(d: Engine, c: Container, opts: StopRequest): Promise<void> {
   if (!c.state.running) throw new NotModified('container already stopped');
   let plan: StopPlan;
   try {
@@ -35,12 +35,12 @@ async function stop(d: Daemon, c: Container, opts: StopRequest): Promise<void> {
   const { signal, timeout } = plan;
   const task = taskOf(d, c);
   // A stop that overlaps another one waits with it; the first one's recorder writes the report.
-  let recorder = task && !c.stopRecorder ? await StopRecorder.begin(d, c, task, plan) : null;
-  if (recorder && (c.stopRecorder || c.record.Task?.pid !== task?.pid)) {
+  let recorder = task && !d.inflight.stops.has(c.id) ? await StopRecorder.begin(d, c, task, plan) : null;
+  if (recorder && (d.inflight.stops.has(c.id) || c.record.Task?.pid !== task?.pid)) {
     recorder.stopSampling(); // it exited (or another stop began) while we looked: nothing to report
     recorder = null;
   }
-  if (recorder) c.stopRecorder = recorder;
+  if (recorder) d.inflight.stops.set(c.id, recorder);
   try {
     const delivered = await killWithSignal(d, c, signal, plan.deliver);
     const fullMs = timeout < 0 ? -1 : timeout * 1000;
@@ -57,11 +57,11 @@ async function stop(d: Daemon, c: Container, opts: StopRequest): Promise<void> {
         }
       }
     }
-    await c.exitSaved; // the exit's checkpoint, with this stop's report
+    await d.inflight.exits.get(c.id); // the exit's checkpoint, with this stop's report
   } finally {
     if (recorder) {
       recorder.stopSampling();
-      c.stopRecorder = null;
+      d.inflight.stops.delete(c.id);
     }
   }
   d.emit(c, 'stop', recorder?.report ? summarizeReport(recorder.report) : {});

@@ -8,7 +8,7 @@ import type { Container } from '../../container/container.ts';
 import { Conflict } from '../../errors.ts';
 import { inMask, readCmdline, readSignals, readStat, type ProcSignals } from '../../runtime/procs.ts';
 import { defaultAction } from '../../runtime/signals.ts';
-import type { Daemon } from '../engine.ts';
+import type { Engine } from '../engine.ts';
 import { taskOf } from '../containers/kill.ts';
 import type { StopPlan } from './plan.ts';
 import { planFor } from './settings.ts';
@@ -63,7 +63,7 @@ export interface ObservedProcess {
 }
 
 /** Diagnoses a running container. */
-export async function diagnose(d: Daemon, c: Container): Promise<Diagnosis> {
+export async function diagnose(d: Engine, c: Container): Promise<Diagnosis> {
   const task = taskOf(d, c);
   if (!task || !c.state.running) throw new Conflict(`container ${c.name} is not running`);
   const pids = await d.tasks.pids(task);

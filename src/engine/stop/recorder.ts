@@ -3,9 +3,10 @@
  * when it began, what they were sent, and how each ended — from the exit code of PID 1, the
  * init's own record of what it delivered and reaped, each process's signal dispositions when the
  * stop began, a snapshot at the deadline, and a light liveness sampler that runs only while the
- * stop is in progress (the kernel gives no exit events for processes that are not our children;
- * the sampler tells a process that ended on its own from one the kernel killed when PID 1
- * exited, and catches the wait status of zombies it sees).
+ * stop is in progress, and only for the processes that catch the signal (the kernel gives no
+ * exit events for processes that are not our children; the sampler tells one that ended on its
+ * own from one the kernel killed when PID 1 exited, and catches the wait status of zombies it
+ * sees; a process that does not catch the signal ends by it, as {@link describeEnds} knows).
  * @module
  */
 import { constants } from 'node:fs';
@@ -15,7 +16,7 @@ import type { ProcessReport, StopReport } from '../../container/stop-report.ts';
 import { decodeWaitStatus, inMask, ProcStatHandle, readCmdline, readSignals, type ProcSignals } from '../../runtime/procs.ts';
 import { defaultAction, signalName } from '../../runtime/signals.ts';
 import type { TaskHandle } from '../../runtime/task.ts';
-import type { Daemon } from '../engine.ts';
+import type { Engine } from '../engine.ts';
 import type { StopPlan } from './plan.ts';
 
 const SAMPLE_MS = 20;
@@ -159,12 +160,19 @@ export class StopRecorder {
     this.#plan = plan;
     this.#procs = [...procs.keys()];
     this.#stats = procs;
-    this.#timer = setInterval(() => void this.#sample(), SAMPLE_MS);
-    this.#timer.unref();
+    if (this.#sampled().length) {
+      this.#timer = setInterval(() => void this.#sample(), SAMPLE_MS);
+      this.#timer.unref();
+    }
+  }
+
+  /** The processes the sampler watches: not PID 1, not seen gone, catching the signal. */
+  #sampled(): Tracked[] {
+    return this.#procs.filter((p) => p.pid !== this.#task.pid && p.goneAt === undefined && inMask(p.signals.caught, this.#plan.signal));
   }
 
   /** Snapshots the container's processes as the stop begins. */
-  static async begin(d: Daemon, c: Container, task: TaskHandle, plan: StopPlan): Promise<StopRecorder> {
+  static async begin(d: Engine, c: Container, task: TaskHandle, plan: StopPlan): Promise<StopRecorder> {
     const pids = await d.tasks.pids(task);
     if (!pids.includes(task.pid)) pids.unshift(task.pid);
     const found = await Promise.all(pids.map(async (pid): Promise<[Tracked, ProcStatHandle] | null> => {
@@ -206,7 +214,7 @@ export class StopRecorder {
   async finish(): Promise<StopReport> {
     const state = this.#c.state.data;
     const since = this.#startedAt.getTime() - 1000;
-    const all = parseInitReport(await readReport(this.#c.initReportPath));
+    const all = parseInitReport(this.#plan.init ? await readReport(this.#c.initReportPath) : '');
     const init = { reaps: all.reaps.filter((r) => r.at >= since), deliveries: all.deliveries.filter((r) => r.at >= since) };
     const processes = describeEnds(this.#procs, {
       plan: this.#plan, pid1: this.#task.pid, exitCode: state.ExitCode, finishedAt: state.FinishedAt, init,
@@ -226,7 +234,8 @@ export class StopRecorder {
    * is coarser than the gaps that matter.)
    */
   async #sample(): Promise<void> {
-    const others = this.#procs.filter((p) => p.pid !== this.#task.pid && p.goneAt === undefined);
+    const others = this.#sampled();
+    if (!others.length) return;
     const gone = (await Promise.all(others.map(async (p) => {
       const st = await this.#stats.get(p)?.read();
       if (st && st.state !== 'Z') return null;

@@ -6,14 +6,14 @@
  */
 import { basename } from 'node:path';
 import type { Container } from '../../container/container.ts';
-import type { Daemon } from '../engine.ts';
+import type { Engine } from '../engine.ts';
 import { planStop, type StopPlan, type StopRequest, type StopSettings } from './plan.ts';
 
 /** Label that picks the stop scope per container: `init` signals PID 1 only, as Docker does. */
 export const STOP_SCOPE_LABEL = 'moorage.stop-scope';
 
 /** The stop settings of a container on this daemon. */
-export function stopSettings(d: Daemon, c: Container): StopSettings {
+export function stopSettings(d: Engine, c: Container): StopSettings {
   const label = c.config.Labels[STOP_SCOPE_LABEL];
   return {
     stopSignal: c.config.StopSignal,
@@ -26,6 +26,6 @@ export function stopSettings(d: Daemon, c: Container): StopSettings {
 }
 
 /** The plan of a stop of this container now. */
-export function planFor(d: Daemon, c: Container, r: StopRequest = {}): StopPlan {
+export function planFor(d: Engine, c: Container, r: StopRequest = {}): StopPlan {
   return planStop(stopSettings(d, c), r, c.state.data.Paused);
 }

@@ -1,0 +1,41 @@
+/**
+ * The engine's registry of work in progress per container: a start, a stop and its recorder,
+ * the handling of the last exit, the teardown of the last run, a manual restart. Operations
+ * meet here instead of through fields on the container model, and everything here is bounded
+ * by the operation that put it here.
+ * @module
+ */
+import type { StopRecorder } from '../stop/recorder.ts';
+
+/** Work in progress, keyed by container id. */
+export class Inflight {
+  /** A start in progress: a second start (or a remove) waits for it instead of racing it. */
+  readonly starts = new Map<string, Promise<void>>();
+  /** The recorder of the stop in progress: the exit handler finishes its report. */
+  readonly stops = new Map<string, StopRecorder>();
+  /** The handling of the container's last exit (state, report, checkpoint): a stop awaits it. */
+  readonly exits = new Map<string, Promise<void>>();
+  /** The teardown of the last run (runtime delete, unmount): the next start waits for it. */
+  readonly teardowns = new Map<string, Promise<void>>();
+  /** Containers a user is restarting: the exit that causes must not trigger AutoRemove. */
+  readonly manualRestarts = new Set<string>();
+
+  /** Settles when the start in progress, if any, has (successfully or not). */
+  async startSettled(id: string): Promise<void> {
+    await this.starts.get(id)?.catch(() => {});
+  }
+
+  /** Settles when the last run's teardown has. */
+  async tornDown(id: string): Promise<void> {
+    await this.teardowns.get(id);
+  }
+
+  /** Forgets a removed container. */
+  forget(id: string): void {
+    this.starts.delete(id);
+    this.stops.delete(id);
+    this.exits.delete(id);
+    this.teardowns.delete(id);
+    this.manualRestarts.delete(id);
+  }
+}
