@@ -1,45 +1,92 @@
 /**
- * The one catalogue of moorage's typed errors. Every layer throws these; the API maps each kind
- * to an HTTP status in one place (`api/error-status.ts`), the way moby's errdefs do.
+ * The one catalogue of moorage's errors (fastify's and undici's way): every cause has a stable
+ * code, and each code has a kind that the front doors map to their status (HTTP 404/400/409/304/
+ * 500 in `api/docker/error-status.ts`). Clients read the code (the Docker door sends it beside
+ * `message`) instead of guessing from the text; exit codes come from codes too.
  * @module
  */
 
-/** Base class of every error moorage reports on purpose. `code` is stable and machine-readable. */
+/** How an error is answered: the object is missing, the request is wrong, the state forbids it, nothing to do, or the engine or host failed. */
+export type ErrorKind = 'not-found' | 'invalid' | 'conflict' | 'not-modified' | 'system';
+
+/** Every code, with its kind. */
+export const ERROR_CODES = {
+  MOORAGE_NOT_FOUND: 'not-found',
+  MOORAGE_NO_SUCH_CONTAINER: 'not-found',
+  MOORAGE_NO_SUCH_IMAGE: 'not-found',
+  MOORAGE_INVALID_PARAMETER: 'invalid',
+  MOORAGE_INVALID_SIGNAL: 'invalid',
+  MOORAGE_INVALID_ARCHIVE: 'invalid',
+  /** The container's command does not exist (a start fails with exit code 127). */
+  MOORAGE_COMMAND_NOT_FOUND: 'invalid',
+  /** The container's command cannot be executed (a start fails with exit code 126). */
+  MOORAGE_COMMAND_NOT_EXECUTABLE: 'invalid',
+  MOORAGE_CONFLICT: 'conflict',
+  MOORAGE_NAME_IN_USE: 'conflict',
+  MOORAGE_NOT_RUNNING: 'conflict',
+  MOORAGE_IMAGE_IN_USE: 'conflict',
+  MOORAGE_NOT_MODIFIED: 'not-modified',
+  MOORAGE_SYSTEM: 'system',
+  /** The OCI runtime or the monitor failed to create or start the container (exit code 128). */
+  MOORAGE_START_FAILED: 'system',
+  /** A stop could not make the container exit within its bounds. */
+  MOORAGE_STOP_FAILED: 'system',
+  /** A call to the OCI runtime failed. */
+  MOORAGE_RUNTIME_FAILED: 'system',
+} as const satisfies Record<string, ErrorKind>;
+
+/** A code of the catalogue. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Codes of one kind. */
+type CodeOf<K extends ErrorKind> = { [C in ErrorCode]: (typeof ERROR_CODES)[C] extends K ? C : never }[ErrorCode];
+
+/** Base class of every error moorage reports on purpose. */
 export class MoorageError extends Error {
-  /** Stable code, e.g. `MOORAGE_NOT_FOUND`. */
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  /** Stable code, e.g. `MOORAGE_NO_SUCH_CONTAINER`. */
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
     this.name = new.target.name;
   }
+
+  /** What the code means for the answer. */
+  get kind(): ErrorKind {
+    return ERROR_CODES[this.code];
+  }
 }
 
-/** The object asked for does not exist (HTTP 404). */
+/** The object asked for does not exist. */
 export class NotFound extends MoorageError {
-  constructor(message: string) { super('MOORAGE_NOT_FOUND', message); }
+  constructor(message: string, code: CodeOf<'not-found'> = 'MOORAGE_NOT_FOUND') { super(code, message); }
 }
 
-/** The request is malformed or names an invalid value (HTTP 400). */
+/** The request is malformed or names an invalid value. */
 export class InvalidParameter extends MoorageError {
-  constructor(message: string) { super('MOORAGE_INVALID_PARAMETER', message); }
+  constructor(message: string, code: CodeOf<'invalid'> = 'MOORAGE_INVALID_PARAMETER') { super(code, message); }
 }
 
-/** The request conflicts with the object's current state (HTTP 409). */
+/** The request conflicts with the object's current state. */
 export class Conflict extends MoorageError {
-  constructor(message: string) { super('MOORAGE_CONFLICT', message); }
+  constructor(message: string, code: CodeOf<'conflict'> = 'MOORAGE_CONFLICT') { super(code, message); }
 }
 
-/** Nothing to do: the object is already in the asked state (HTTP 304). */
+/** Nothing to do: the object is already in the asked state. */
 export class NotModified extends MoorageError {
   constructor(message = 'not modified') { super('MOORAGE_NOT_MODIFIED', message); }
 }
 
-/** The engine or the host failed (HTTP 500). */
+/** The engine or the host failed. */
 export class SystemError extends MoorageError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('MOORAGE_SYSTEM', message, options);
+  constructor(message: string, options?: { cause?: unknown; code?: CodeOf<'system'> }) {
+    super(options?.code ?? 'MOORAGE_SYSTEM', message, options);
   }
+}
+
+/** The kind of any thrown value: a catalogued error's own, `system` for anything else. */
+export function kindOf(err: unknown): ErrorKind {
+  return err instanceof MoorageError ? err.kind : 'system';
 }
 
 /** The message of any thrown value. */

@@ -16,7 +16,8 @@ test('tables align columns with three spaces', () => {
 
 test('ps rows quote and shorten the command and strip the name slash', () => {
   const r = psRow({ Id: 'a'.repeat(64), Names: ['/web'], Image: 'busybox', Command: 'sh -c "trap \'\' TERM; sleep 1000"',
-    Created: 1000, State: 'running', Status: 'Up 3 seconds' }, false, 4600 * 1000);
+    Created: 1000, State: 'running', Status: 'Up 3 seconds', ImageID: 'sha256:1', Ports: [], Labels: {},
+    HostConfig: { NetworkMode: 'none' }, NetworkSettings: { Networks: {} }, Mounts: [] }, false, 4600 * 1000);
   assert.equal(r.ID, 'a'.repeat(12));
   assert.equal(r.Names, 'web');
   assert.equal(r.Command, JSON.stringify('sh -c "trap \'\' TERM…'));

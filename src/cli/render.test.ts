@@ -30,7 +30,7 @@ test('a doctor report of any shape renders as text', () => {
 test('events print like docker with sorted attributes', () => {
   // timeNano goes through a JS number: nanoseconds are exact to about a microsecond
   assert.match(formatEvent({ Type: 'container', Action: 'die', Actor: { ID: 'abc', Attributes: { name: 'web', exitCode: '0' } },
-    time: 1700000000, timeNano: 1700000000123456789 }),
+    scope: 'local', time: 1700000000, timeNano: 1700000000123456789 }),
   /^2023-11-14T22:13:20\.123456\d{3}Z container die abc \(exitCode=0, name=web\)$/);
 });
 
@@ -50,8 +50,9 @@ test('--rm with a restart policy is refused', () => {
     restart: { Name: 'always' } }, {}), /Conflicting options/);
 });
 
-test('start failures map to docker\'s exit codes', () => {
-  assert.equal(startFailureExit('exec: "nope": executable file not found in $PATH'), 127);
-  assert.equal(startFailureExit('permission denied'), 126);
-  assert.equal(startFailureExit('something else'), 125);
+test('start failures map to docker\'s exit codes by the engine\'s code', () => {
+  assert.equal(startFailureExit('MOORAGE_COMMAND_NOT_FOUND'), 127);
+  assert.equal(startFailureExit('MOORAGE_COMMAND_NOT_EXECUTABLE'), 126);
+  assert.equal(startFailureExit('MOORAGE_START_FAILED'), 125);
+  assert.equal(startFailureExit(undefined), 125);
 });

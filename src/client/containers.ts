@@ -283,10 +283,10 @@ export class Containers {
   }
 
   /**
-   * The stop timeout in force when a call gives none, for deadline computation: the container's
-   * `StopTimeout`, else the engine's default (moorage's `/info` says it; Docker's default is 10 s).
+   * The stop timeout in force when a call gives none: the container's `StopTimeout`, else the
+   * engine's default (moorage's `/info` says it; undefined from an engine that does not).
    */
-  private async stopTimeoutOf(id: string, opts: CallOptions): Promise<number | undefined> {
+  async stopTimeoutOf(id: string, opts: CallOptions = {}): Promise<number | undefined> {
     const c = await this.inspect(id, { abortSignal: opts.abortSignal });
     const t = c.Config?.StopTimeout;
     if (typeof t === 'number') return t;

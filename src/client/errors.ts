@@ -3,11 +3,17 @@
  * {@link MoorageError} carrying the HTTP status and the engine's own message.
  * @module
  */
+import { ERROR_CODES, type ErrorCode } from '../errors.ts';
 
 /** Base class of every error the SDK raises for an engine answer or a transport failure. */
 export class MoorageError extends Error {
   /** HTTP status the engine answered with (0 when the engine never answered). */
   readonly statusCode: number;
+  /**
+   * The engine's code for the cause (src/errors.ts's catalogue, e.g. `MOORAGE_COMMAND_NOT_FOUND`),
+   * when the engine sent one (a Docker engine does not).
+   */
+  code?: ErrorCode;
   constructor(message: string, statusCode: number, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
@@ -61,11 +67,19 @@ export class ConnectionError extends MoorageError {
  */
 export function errorFromResponse(statusCode: number, body: string): MoorageError {
   let message = body.trim();
+  let code: ErrorCode | undefined;
   try {
-    const parsed = JSON.parse(body) as { message?: unknown };
+    const parsed = JSON.parse(body) as { message?: unknown; code?: unknown };
     if (parsed && typeof parsed.message === 'string') message = parsed.message;
+    if (typeof parsed?.code === 'string' && Object.hasOwn(ERROR_CODES, parsed.code)) code = parsed.code as ErrorCode;
   } catch { /* plain text */ }
   if (!message) message = `HTTP ${statusCode}`;
+  const err = typedError(statusCode, message);
+  err.code = code;
+  return err;
+}
+
+function typedError(statusCode: number, message: string): MoorageError {
   switch (statusCode) {
     case 304: return new NotModified(message);
     case 400: return new InvalidParameter(message);

@@ -16,7 +16,8 @@ export { MoorageError, NotFound, Conflict, InvalidParameter, NotModified, System
 export { Demuxer, encodeFrame, type Frame, type StreamName } from './demux.ts';
 export { JsonLines } from './json-lines.ts';
 export { DEFAULT_SOCKET, parseHost, resolveHost, formatHost, type EngineAddress } from './host.ts';
-export { stopDeadlineMs, killDeadlineMs, isSigkill, DEFAULT_STOP_TIMEOUT_S, KILL_ESCALATION_S,
-  FINAL_WAIT_S, DEADLINE_MARGIN_MS, DEFAULT_CALL_TIMEOUT_MS } from './deadline.ts';
+export { stopDeadlineMs, killDeadlineMs, isSigkill, DEFAULT_STOP_TIMEOUT_S, DEADLINE_MARGIN_MS,
+  DEFAULT_CALL_TIMEOUT_MS } from './deadline.ts';
+export { stopWorstCaseMs, killWorstCaseMs, KILL_WAIT_MS, DIRECT_KILL_WAIT_MS, FAILED_KILL_WAIT_MS } from '../stop-bounds.ts';
 export { MAX_API_VERSION, negotiateVersion, compareVersions } from './version.ts';
 export type * from './types.ts';

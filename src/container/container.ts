@@ -5,48 +5,10 @@
  */
 import { join } from 'node:path';
 import { State, type StateData } from './state.ts';
-import type { StopReport } from './stop-report.ts';
+import type { ContainerConfig, HostConfig } from '../wire/containers.ts';
+import type { StopReport } from '../wire/stop.ts';
 
-/** The `Config` fields moorage honours. */
-export interface KnownConfig {
-  Hostname: string;
-  User: string;
-  Env: string[];
-  Cmd: string[] | null;
-  Entrypoint: string[] | null;
-  Image: string;
-  WorkingDir: string;
-  Labels: Record<string, string>;
-  StopSignal?: string;
-  StopTimeout?: number | null;
-  Tty: boolean;
-  OpenStdin: boolean;
-  AttachStdin: boolean;
-  AttachStdout: boolean;
-  AttachStderr: boolean;
-}
-
-/** Docker's `Config`: the fields moorage honours; any others are kept and echoed. */
-export type ContainerConfig = KnownConfig & Record<string, unknown>;
-
-/** Docker's restart policy. */
-export interface RestartPolicy {
-  Name: '' | 'no' | 'always' | 'unless-stopped' | 'on-failure';
-  MaximumRetryCount: number;
-}
-
-/** The `HostConfig` fields moorage honours. */
-export interface KnownHostConfig {
-  Binds: string[] | null;
-  AutoRemove: boolean;
-  RestartPolicy: RestartPolicy;
-  /** null: the daemon's default (moorage: on). */
-  Init: boolean | null;
-  NetworkMode: string;
-}
-
-/** Docker's `HostConfig`: the fields moorage honours; any others are kept and echoed. */
-export type HostConfig = KnownHostConfig & Record<string, unknown>;
+export type { ContainerConfig, HostConfig, KnownConfig, KnownHostConfig, RestartPolicy } from '../wire/containers.ts';
 
 /** Where a running container's processes are, remembered to signal them without the runtime. */
 export interface TaskInfo {

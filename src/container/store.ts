@@ -51,7 +51,7 @@ export class ContainerStore {
   async add(record: ContainerRecord): Promise<Container> {
     if (this.#byName.has(record.Name)) {
       const other = this.#byName.get(record.Name)!;
-      throw new Conflict(`Conflict. The container name "${record.Name}" is already in use by container "${other.id}". You have to remove (or rename) that container to be able to reuse that name.`);
+      throw new Conflict(`Conflict. The container name "${record.Name}" is already in use by container "${other.id}". You have to remove (or rename) that container to be able to reuse that name.`, 'MOORAGE_NAME_IN_USE');
     }
     const c = new Container(record, this.dir);
     this.#index(c);
@@ -93,7 +93,7 @@ export class ContainerStore {
   /** Finds a container by full ID, name (with or without `/`), or unique ID prefix. */
   get(ref: string): Container {
     const found = this.find(ref);
-    if (!found) throw new NotFound(`No such container: ${ref}`);
+    if (!found) throw new NotFound(`No such container: ${ref}`, 'MOORAGE_NO_SUCH_CONTAINER');
     return found;
   }
 

@@ -94,7 +94,7 @@ export class ImageStore {
   /** Finds an image by ID, `sha256:` ID, unique ID prefix, or name[:tag]. */
   get(ref: string): ImageRecord {
     const found = this.find(ref);
-    if (!found) throw new NotFound(`No such image: ${ref}`);
+    if (!found) throw new NotFound(`No such image: ${ref}`, 'MOORAGE_NO_SUCH_IMAGE');
     return found;
   }
 
@@ -135,7 +135,7 @@ export class ImageStore {
       return [{ Untagged: normalizeRef(ref) }];
     }
     if (inUse && !force) {
-      throw new Conflict(`conflict: unable to remove repository reference "${ref}" (must force) - container is using its referenced image ${img.Id.slice(7, 19)}`);
+      throw new Conflict(`conflict: unable to remove repository reference "${ref}" (must force) - container is using its referenced image ${img.Id.slice(7, 19)}`, 'MOORAGE_IMAGE_IN_USE');
     }
     for (const t of img.RepoTags) out.push({ Untagged: t });
     if (inUse) {

@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Readable, Writable } from 'node:stream';
 import { SystemError } from '../errors.ts';
+import { startFailure } from './start-failure.ts';
 
 /** Where conmon lives on Debian. */
 export const CONMON_PATH = '/usr/bin/conmon';
@@ -46,8 +47,6 @@ export interface Created {
   monitorGone: Promise<void>;
 }
 
-/** The runtime's create failed; `message` is its stderr, as conmon relayed it. */
-export class CreateFailed extends SystemError {}
 
 /** Starts conmon and waits (bounded) until the runtime has created the container. */
 export async function launchConmon(l: ConmonLaunch): Promise<Created> {
@@ -80,7 +79,7 @@ export async function launchConmon(l: ConmonLaunch): Promise<Created> {
       throw new SystemError(`conmon failed to create the container: ${stderr.trim() || 'no output'}`);
     }
     const msg = JSON.parse(line) as { data: number; message?: string };
-    if (msg.data < 0) throw new CreateFailed((msg.message ?? 'runtime create failed').trim());
+    if (msg.data < 0) throw startFailure((msg.message ?? 'runtime create failed').trim());
     await Promise.race([parentExited, sleep(SYNC_TIMEOUT_MS, undefined, { ref: false })]);
     const monitorPid = Number(await readFile(l.conmonPidFile, 'utf8'));
     const monitorGone = new Promise<void>((resolve) => syncPipe.once('close', () => resolve()));

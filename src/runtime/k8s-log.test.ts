@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseLogLine, parseTimeNano, formatTimeNano } from './k8s-log.ts';
+import { parseLogLine, parseTimeNano } from './k8s-log.ts';
+import { formatTimeNano } from '../api/docker/timestamps.ts';
 
 test('parseLogLine reads full and partial records from both streams', () => {
   const full = parseLogLine('2026-11-22T22:01:55.104251838+00:00 stdout F hello stdout')!;

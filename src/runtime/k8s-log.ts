@@ -40,12 +40,6 @@ export function parseTimeNano(s: string): bigint | null {
   return BigInt(ms) * 1_000_000n + BigInt((m[2] ?? '').padEnd(9, '0'));
 }
 
-/** Nanoseconds since the epoch as Docker prints log timestamps (UTC, nine digits). */
-export function formatTimeNano(ns: bigint): string {
-  const iso = new Date(Number(ns / 1_000_000n)).toISOString().slice(0, 19);
-  return `${iso}.${String(ns % 1_000_000_000n).padStart(9, '0')}Z`;
-}
-
 /** Bytes read at a time, so a large log never becomes one large buffer. */
 const CHUNK = 1 << 20;
 

@@ -9,6 +9,7 @@ import { access, open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SystemError } from '../errors.ts';
+import { startFailure } from './start-failure.ts';
 
 /** How long the created process may take to write its start byte. */
 const FIFO_WAIT_MS = 10_000;
@@ -124,7 +125,7 @@ export class OciRuntime {
         (err, stdout, stderr) => {
           if (err) {
             const text = String(stderr).trim() || err.message;
-            reject(new SystemError(`${this.name} ${args[0]} failed: ${text}`));
+            reject(args[0] === 'start' ? startFailure(`${this.name} start failed: ${text}`) : new SystemError(`${this.name} ${args[0]} failed: ${text}`, { code: 'MOORAGE_RUNTIME_FAILED' }));
           } else {
             resolve(String(stdout));
           }

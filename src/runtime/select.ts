@@ -7,6 +7,7 @@
  */
 import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { InvalidParameter } from '../errors.ts';
 import type { CgroupInfo } from './cgroups.ts';
 import { OciRuntime } from './oci-runtime.ts';
 
@@ -16,7 +17,7 @@ export const RUNTIME_PATHS: Record<string, string> = { runc: '/usr/sbin/runc', c
 /** The runtime `name` with its state under `execRoot`. */
 export async function selectRuntime(name: string, execRoot: string, cgroups: CgroupInfo): Promise<OciRuntime> {
   const path = RUNTIME_PATHS[name];
-  if (!path) throw new Error(`unknown runtime ${name}: use runc or crun`);
+  if (!path) throw new InvalidParameter(`unknown runtime ${name}: use runc or crun`);
   const root = join(execRoot, name);
   if (name !== 'crun' || cgroups.layout !== 'hybrid' || !cgroups.unifiedControllers.length) return new OciRuntime(name, path, root);
   const wrapper = join(execRoot, 'crun-legacy');

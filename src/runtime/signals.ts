@@ -52,15 +52,15 @@ export function parseSignal(raw: string | number): number {
   const text = String(raw).trim();
   if (/^[+-]?\d+$/.test(text)) {
     const n = Number(text);
-    if (n === 0) throw new InvalidParameter(`invalid signal: ${text}`);
+    if (n === 0) throw new InvalidParameter(`invalid signal: ${text}`, 'MOORAGE_INVALID_SIGNAL');
     if (n < 1 || n > SIGRTMAX) {
-      throw new InvalidParameter(`the Linux daemon does not support signal ${n}`);
+      throw new InvalidParameter(`the Linux daemon does not support signal ${n}`, 'MOORAGE_INVALID_SIGNAL');
     }
     return n;
   }
   const name = text.toUpperCase().replace(/^SIG/, '');
   const n = SIGNALS.get(name);
-  if (n === undefined) throw new InvalidParameter(`invalid signal: ${text}`);
+  if (n === undefined) throw new InvalidParameter(`invalid signal: ${text}`, 'MOORAGE_INVALID_SIGNAL');
   return n;
 }
 

@@ -27,10 +27,10 @@ export interface Extracted {
  * that names a place outside it: a leading `/` or a `..` that climbs out.
  */
 export function safeEntryPath(name: string): string {
-  if (name.startsWith('/')) throw new InvalidParameter(`invalid tar entry "${name}": absolute path`);
+  if (name.startsWith('/')) throw new InvalidParameter(`invalid tar entry "${name}": absolute path`, 'MOORAGE_INVALID_ARCHIVE');
   const norm = posix.normalize(name).replace(/\/+$/, '');
   if (norm === '..' || norm.startsWith('../')) {
-    throw new InvalidParameter(`invalid tar entry "${name}": path escapes the image root`);
+    throw new InvalidParameter(`invalid tar entry "${name}": path escapes the image root`, 'MOORAGE_INVALID_ARCHIVE');
   }
   return norm === '' ? '.' : norm;
 }
@@ -57,7 +57,7 @@ export async function extractLayer(input: Readable, root: string, onBytes?: (n: 
         yield chunk;
       }
     } catch (err) {
-      throw new InvalidParameter(`invalid image archive: ${(err as Error).message}`);
+      throw new InvalidParameter(`invalid image archive: ${(err as Error).message}`, 'MOORAGE_INVALID_ARCHIVE');
     }
   })();
   const unpack = Unpacker.start(root, 'beneath');
@@ -81,7 +81,7 @@ export async function extractLayer(input: Readable, root: string, onBytes?: (n: 
 async function writeEntry(u: Unpacker, e: TarEntry): Promise<number> {
   const path = safeEntryPath(e.name);
   const meta: EntryMeta = { mode: e.mode, uid: e.uid, gid: e.gid, mtime: e.mtime, xattrs: e.xattrs };
-  if (path === '.' && e.type !== 'directory') throw new InvalidParameter(`invalid tar entry "${e.name}": the root must be a directory`);
+  if (path === '.' && e.type !== 'directory') throw new InvalidParameter(`invalid tar entry "${e.name}": the root must be a directory`, 'MOORAGE_INVALID_ARCHIVE');
   switch (e.type) {
     case 'directory': await u.dir(path, meta); return 0;
     case 'file': await u.file(path, meta, e.size, e.body); return e.size;

@@ -91,15 +91,15 @@ function str(b: Buffer, off: number, len: number): string {
 export function num(b: Buffer, off: number, len: number): number {
   const f = b.subarray(off, off + len);
   if (f[0]! & 0x80) {
-    if (f[0]! & 0x40) throw new InvalidParameter('invalid tar header: negative number');
+    if (f[0]! & 0x40) throw new InvalidParameter('invalid tar header: negative number', 'MOORAGE_INVALID_ARCHIVE');
     let v = BigInt(f[0]! & 0x3f);
     for (const byte of f.subarray(1)) v = (v << 8n) | BigInt(byte);
-    if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new InvalidParameter('invalid tar header: number too large');
+    if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new InvalidParameter('invalid tar header: number too large', 'MOORAGE_INVALID_ARCHIVE');
     return Number(v);
   }
   const text = f.toString('latin1').replace(/[\0 ]+$/, '').replace(/^[ ]+/, '');
   if (text === '') return 0;
-  if (!/^[0-7]+$/.test(text)) throw new InvalidParameter(`invalid tar header: bad number "${text}"`);
+  if (!/^[0-7]+$/.test(text)) throw new InvalidParameter(`invalid tar header: bad number "${text}"`, 'MOORAGE_INVALID_ARCHIVE');
   return parseInt(text, 8);
 }
 
@@ -125,11 +125,11 @@ export function parsePax(buf: Buffer): Map<string, Buffer> {
     const sp = buf.indexOf(0x20, off);
     const len = sp > off ? Number(buf.toString('latin1', off, sp)) : NaN;
     if (!Number.isInteger(len) || len <= sp - off || off + len > buf.length || buf[off + len - 1] !== 0x0a) {
-      throw new InvalidParameter('invalid tar archive: malformed pax record');
+      throw new InvalidParameter('invalid tar archive: malformed pax record', 'MOORAGE_INVALID_ARCHIVE');
     }
     const rec = buf.subarray(sp + 1, off + len - 1);
     const eq = rec.indexOf(0x3d);
-    if (eq <= 0) throw new InvalidParameter('invalid tar archive: malformed pax record');
+    if (eq <= 0) throw new InvalidParameter('invalid tar archive: malformed pax record', 'MOORAGE_INVALID_ARCHIVE');
     out.set(rec.toString('utf8', 0, eq), rec.subarray(eq + 1));
     off += len;
   }
@@ -140,9 +140,9 @@ const padding = (size: number) => (BLOCK - (size % BLOCK)) % BLOCK;
 
 /** Reads a whole small record (a pax header or a GNU long name) of `size` bytes. */
 async function readRecord(r: ByteReader, size: number, what: string): Promise<Buffer> {
-  if (size > MAX_META) throw new InvalidParameter(`invalid tar archive: ${what} of ${size} bytes`);
+  if (size > MAX_META) throw new InvalidParameter(`invalid tar archive: ${what} of ${size} bytes`, 'MOORAGE_INVALID_ARCHIVE');
   const data = await r.read(size + padding(size));
-  if (data.length < size + padding(size)) throw new InvalidParameter('invalid tar archive: unexpected end of archive');
+  if (data.length < size + padding(size)) throw new InvalidParameter('invalid tar archive: unexpected end of archive', 'MOORAGE_INVALID_ARCHIVE');
   return Buffer.from(data.subarray(0, size));
 }
 
@@ -156,12 +156,12 @@ export async function* readTar(input: AsyncIterable<Buffer>): AsyncGenerator<Tar
   for (;;) {
     const h = await r.read(BLOCK);
     if (h.length === 0) return; // no end-of-archive blocks: accepted, as GNU tar does
-    if (h.length < BLOCK) throw new InvalidParameter('invalid tar archive: unexpected end of archive');
+    if (h.length < BLOCK) throw new InvalidParameter('invalid tar archive: unexpected end of archive', 'MOORAGE_INVALID_ARCHIVE');
     if (h.every((b) => b === 0)) {
       await r.drain();
       return;
     }
-    if (!checksumOk(h)) throw new InvalidParameter('invalid tar archive: header checksum mismatch');
+    if (!checksumOk(h)) throw new InvalidParameter('invalid tar archive: header checksum mismatch', 'MOORAGE_INVALID_ARCHIVE');
     const flag = String.fromCharCode(h[156]!);
     const size = num(h, 124, 12);
     if (flag === 'x' || flag === 'g') {
@@ -176,20 +176,20 @@ export async function* readTar(input: AsyncIterable<Buffer>): AsyncGenerator<Tar
       continue;
     }
     const type = TYPES[flag];
-    if (!type) throw new InvalidParameter(`invalid tar archive: unsupported entry type '${flag}'`);
+    if (!type) throw new InvalidParameter(`invalid tar archive: unsupported entry type '${flag}'`, 'MOORAGE_INVALID_ARCHIVE');
     const pax = new Map([...global, ...local]);
     const magic = h.toString('latin1', 257, 263);
     const prefix = magic === 'ustar\0' ? str(h, 345, 155) : '';
     const text = (key: string) => pax.get(key)?.toString('utf8');
     let name = text('path') ?? longName ?? (prefix ? `${prefix}/${str(h, 0, 100)}` : str(h, 0, 100));
     const linkname = text('linkpath') ?? longLink ?? str(h, 157, 100);
-    if (name.length > MAX_NAME || linkname.length > MAX_NAME) throw new InvalidParameter('invalid tar archive: name too long');
+    if (name.length > MAX_NAME || linkname.length > MAX_NAME) throw new InvalidParameter('invalid tar archive: name too long', 'MOORAGE_INVALID_ARCHIVE');
     if (type === 'directory' && name.endsWith('/')) name = name.replace(/\/+$/, '') || '.';
     const paxNum = (key: string, fallback: number) => {
       const v = text(key);
       if (v === undefined) return fallback;
       const n = Number(v);
-      if (!Number.isFinite(n) || n < 0) throw new InvalidParameter(`invalid tar archive: pax ${key}=${v}`);
+      if (!Number.isFinite(n) || n < 0) throw new InvalidParameter(`invalid tar archive: pax ${key}=${v}`, 'MOORAGE_INVALID_ARCHIVE');
       return n;
     };
     const entrySize = paxNum('size', size);
@@ -202,7 +202,7 @@ export async function* readTar(input: AsyncIterable<Buffer>): AsyncGenerator<Tar
       async *[Symbol.asyncIterator]() {
         while (left > 0) {
           const c = await r.chunk(Math.min(left, 1 << 16));
-          if (!c.length) throw new InvalidParameter('invalid tar archive: unexpected end of archive');
+          if (!c.length) throw new InvalidParameter('invalid tar archive: unexpected end of archive', 'MOORAGE_INVALID_ARCHIVE');
           left -= c.length;
           yield c;
         }
@@ -221,11 +221,11 @@ export async function* readTar(input: AsyncIterable<Buffer>): AsyncGenerator<Tar
     // Whatever the consumer left unread, then the padding.
     while (left > 0) {
       const c = await r.chunk(Math.min(left, 1 << 16));
-      if (!c.length) throw new InvalidParameter('invalid tar archive: unexpected end of archive');
+      if (!c.length) throw new InvalidParameter('invalid tar archive: unexpected end of archive', 'MOORAGE_INVALID_ARCHIVE');
       left -= c.length;
     }
     const pad = padding(contentSize);
-    if (pad && (await r.read(pad)).length < pad) throw new InvalidParameter('invalid tar archive: unexpected end of archive');
+    if (pad && (await r.read(pad)).length < pad) throw new InvalidParameter('invalid tar archive: unexpected end of archive', 'MOORAGE_INVALID_ARCHIVE');
     local = new Map();
     longName = null;
     longLink = null;

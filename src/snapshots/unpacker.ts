@@ -46,7 +46,7 @@ export class Unpacker {
         const ok = /^ok (\d+)$/.exec(line);
         if (code === 0 && ok) return resolve(Number(ok[1]));
         const m = /^error (input|system) (.*)$/s.exec(line);
-        if (m?.[1] === 'input') return reject(new InvalidParameter(`invalid archive entry ${m[2]}`));
+        if (m?.[1] === 'input') return reject(new InvalidParameter(`invalid archive entry ${m[2]}`, 'MOORAGE_INVALID_ARCHIVE'));
         reject(new SystemError(`unpacking failed: ${m?.[2] ?? (line || `moorage-unpack exited with ${code}`)}`));
       });
     });
@@ -72,7 +72,7 @@ export class Unpacker {
       sent += chunk.length;
       await this.#write(chunk);
     }
-    if (sent !== size) throw new InvalidParameter(`invalid archive entry ${path}: ${sent} bytes of content for a size of ${size}`);
+    if (sent !== size) throw new InvalidParameter(`invalid archive entry ${path}: ${sent} bytes of content for a size of ${size}`, 'MOORAGE_INVALID_ARCHIVE');
   }
 
   /** A symlink; its target is stored as it is, to be resolved inside the container. */

@@ -8,6 +8,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Engine } from '../../engine/engine.ts';
 import { InvalidParameter } from '../../errors.ts';
+import { errorBody, statusFor } from './error-status.ts';
 import { MAX_API_VERSION } from './version.ts';
 import { VERSION } from '../../version.ts';
 
@@ -26,6 +27,9 @@ export interface Ctx {
   /** Fires when the client hangs up. */
   abort: AbortSignal;
 }
+
+/** A route: method, path pattern, handler. */
+export type Route = [method: string, path: string, handler: (ctx: Ctx) => Promise<void>];
 
 /** Headers Docker sets on every response; the CLI reads them on ping. */
 export const COMMON_HEADERS: Record<string, string> = {
@@ -62,13 +66,14 @@ export function sendEmpty(ctx: Ctx, status: number): void {
   ctx.res!.writeHead(status).end();
 }
 
-/** Writes Docker's error body. */
-export function sendError(ctx: Ctx, status: number, message: string): void {
+/** Writes Docker's error body for a thrown value, with the status of its kind. */
+export function sendError(ctx: Ctx, err: unknown): void {
+  const status = statusFor(err);
   if (status === 304) {
     sendEmpty(ctx, 304);
     return;
   }
-  sendJson(ctx, status, { message });
+  sendJson(ctx, status, errorBody(err));
 }
 
 /** Writes a whole HTTP/1.1 response on a raw socket and closes it. */

@@ -9,10 +9,10 @@ import { dirname } from 'node:path';
 import type { Duplex } from 'node:stream';
 import FindMyWay from 'find-my-way';
 import type { Engine } from '../../engine/engine.ts';
-import { messageOf, MoorageError } from '../../errors.ts';
+import { InvalidParameter, MoorageError, NotFound } from '../../errors.ts';
 import { statusFor } from './error-status.ts';
-import { COMMON_HEADERS, sendError, type Ctx } from './http.ts';
-import { containerRoutes, type Route } from './routes/containers.ts';
+import { COMMON_HEADERS, sendError, type Ctx, type Route } from './http.ts';
+import { containerRoutes } from './routes/containers.ts';
 import { imageRoutes } from './routes/images.ts';
 import { systemRoutes } from './routes/system.ts';
 import { splitVersion } from './version.ts';
@@ -52,7 +52,7 @@ export class ApiServer {
 
   /** Listens on a `unix://` address with mode 0660. */
   async listen(host: string): Promise<void> {
-    if (!host.startsWith('unix://')) throw new Error(`unsupported host ${host}: moorage listens on unix:// sockets`);
+    if (!host.startsWith('unix://')) throw new InvalidParameter(`unsupported host ${host}: moorage listens on unix:// sockets`);
     const path = host.slice('unix://'.length);
     await mkdir(dirname(path), { recursive: true });
     await rm(path, { force: true });
@@ -90,20 +90,19 @@ export class ApiServer {
       ctx.version = version;
       const found = this.#route(req.method ?? 'GET', path);
       if (!found) {
-        sendError(ctx, 404, 'page not found');
+        sendError(ctx, new NotFound('page not found'));
         return;
       }
       ctx.params = found.params;
       await found.handler(ctx);
     } catch (err) {
-      const status = statusFor(err);
-      if (!(err instanceof MoorageError) || status === 500) {
+      if (!(err instanceof MoorageError) || statusFor(err) === 500) {
         this.#daemon.log.warn({ err, method: req.method, url: req.url }, 'request failed');
       }
       if (res?.headersSent) {
         res.destroy();
       } else if (!ac.signal.aborted || upgrade) {
-        sendError(ctx, status, messageOf(err));
+        sendError(ctx, err);
       }
     }
   }

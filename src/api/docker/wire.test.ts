@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Container, type ContainerRecord } from '../../container/container.ts';
 import { initialState } from '../../container/state.ts';
+import { statusString } from '../../container/status-string.ts';
+import type { ContainerView } from '../../engine/containers/view.ts';
 import { containerSummary } from './wire.ts';
 
 function record(over: Partial<ContainerRecord> = {}): ContainerRecord {
@@ -17,7 +19,12 @@ function record(over: Partial<ContainerRecord> = {}): ContainerRecord {
 test('containerSummary has the fields docker ps reads, with Docker types', () => {
   const c = new Container(record(), '/var/lib/moorage/containers');
   c.state.setRunning(42, new Date('2026-01-01T00:00:10Z'));
-  const s = containerSummary(c, Date.parse('2026-01-01T00:00:13Z'));
+  const view: ContainerView = {
+    record: c.record, state: c.state.data, status: c.state.status, statusText: statusString(c.state.data, Date.parse('2026-01-01T00:00:13Z')),
+    logPath: c.logPath, layers: { lower: '', upper: c.upperDir, work: c.workDir, merged: c.rootfsDir },
+    binds: [{ source: '/src', destination: '/dst', readonly: true }],
+  };
+  const s = containerSummary(view);
   assert.equal(s.Id, 'a'.repeat(64));
   assert.deepEqual(s.Names, ['/web']);
   assert.equal(s.Image, 'busybox');

@@ -1,31 +1,29 @@
 /**
- * Docker's wire shapes for containers and images: inspect (`ContainerJSON`), list
+ * Docker's wire shapes, built from the engine's views: inspect (`ContainerJSON`), list
  * (`ContainerSummary`), and the image equivalents. Extra moorage fields (`State.LastStop`) ride
- * along; Docker clients ignore them.
+ * along; Docker clients ignore them. The types are the ones the SDK reads (src/wire/).
  * @module
  */
-import type { Container } from '../../container/container.ts';
-import { statusString } from '../../container/status-string.ts';
-import { parseBind } from '../../container/binds.ts';
-import type { Engine } from '../../engine/engine.ts';
-import type { ImageRecord } from '../../image/store.ts';
+import type { ContainerView } from '../../engine/containers/view.ts';
+import type { ImageView } from '../../engine/images/view.ts';
+import type { ContainerInspect, ContainerSummary, MountPoint } from '../../wire/containers.ts';
+import type { ImageInspect, ImageSummary } from '../../wire/images.ts';
 
 /** `GET /containers/{id}/json`. */
-export function containerInspect(d: Engine, c: Container): Record<string, unknown> {
-  const r = c.record;
-  const img = d.images.find(r.Image);
-  const { HasBeenManuallyStopped: _m, RemovalInProgress: _r, ...state } = c.state.data;
+export function containerInspect(v: ContainerView): ContainerInspect {
+  const r = v.record;
+  const { HasBeenManuallyStopped: _m, RemovalInProgress: _r, ...state } = v.state;
   return {
     Id: r.Id,
     Created: r.Created,
     Path: r.Path,
     Args: r.Args,
-    State: { Status: c.state.status, ...state, LastStop: r.LastStop ?? undefined },
+    State: { Status: v.status, ...state, LastStop: r.LastStop ?? undefined },
     Image: r.Image,
     ResolvConfPath: '',
     HostnamePath: '',
     HostsPath: '',
-    LogPath: c.logPath,
+    LogPath: v.logPath,
     Name: r.Name,
     RestartCount: r.RestartCount,
     Driver: 'overlay',
@@ -37,17 +35,17 @@ export function containerInspect(d: Engine, c: Container): Record<string, unknow
     HostConfig: r.HostConfig,
     GraphDriver: {
       Name: 'overlay',
-      Data: { LowerDir: img ? d.images.rootfs(img) : '', UpperDir: c.upperDir, WorkDir: c.workDir, MergedDir: c.rootfsDir },
+      Data: { LowerDir: v.layers.lower, UpperDir: v.layers.upper, WorkDir: v.layers.work, MergedDir: v.layers.merged },
     },
-    Mounts: mounts(c),
+    Mounts: mounts(v),
     Config: r.Config,
     NetworkSettings: { Bridge: '', SandboxID: '', Ports: {}, Networks: {} },
   };
 }
 
 /** One element of `GET /containers/json`. */
-export function containerSummary(c: Container, now = Date.now()): Record<string, unknown> {
-  const r = c.record;
+export function containerSummary(v: ContainerView): ContainerSummary {
+  const r = v.record;
   return {
     Id: r.Id,
     Names: [r.Name],
@@ -57,19 +55,16 @@ export function containerSummary(c: Container, now = Date.now()): Record<string,
     Created: Math.floor(Date.parse(r.Created) / 1000),
     Ports: [],
     Labels: r.Config.Labels,
-    State: c.state.status,
-    Status: statusString(c.state.data, now),
+    State: v.status,
+    Status: v.statusText,
     HostConfig: { NetworkMode: r.HostConfig.NetworkMode },
     NetworkSettings: { Networks: {} },
-    Mounts: mounts(c),
+    Mounts: mounts(v),
   };
 }
 
-function mounts(c: Container): Record<string, unknown>[] {
-  return (c.record.HostConfig.Binds ?? []).map((spec) => {
-    const b = parseBind(spec);
-    return { Type: 'bind', Source: b.source, Destination: b.destination, Mode: b.readonly ? 'ro' : '', RW: !b.readonly, Propagation: 'rprivate' };
-  });
+function mounts(v: ContainerView): MountPoint[] {
+  return v.binds.map((b) => ({ Type: 'bind', Source: b.source, Destination: b.destination, Mode: b.readonly ? 'ro' : '', RW: !b.readonly, Propagation: 'rprivate' }));
 }
 
 function quoteArg(a: string): string {
@@ -77,7 +72,8 @@ function quoteArg(a: string): string {
 }
 
 /** One element of `GET /images/json`. */
-export function imageSummary(img: ImageRecord, containers: number): Record<string, unknown> {
+export function imageSummary(v: ImageView): ImageSummary {
+  const img = v.record;
   return {
     Id: img.Id,
     ParentId: '',
@@ -87,12 +83,13 @@ export function imageSummary(img: ImageRecord, containers: number): Record<strin
     Size: img.Size,
     SharedSize: -1,
     Labels: img.Config.Labels,
-    Containers: containers,
+    Containers: v.containers,
   };
 }
 
 /** `GET /images/{name}/json`. */
-export function imageInspect(img: ImageRecord): Record<string, unknown> {
+export function imageInspect(v: ImageView): ImageInspect {
+  const img = v.record;
   return {
     Id: img.Id,
     RepoTags: img.RepoTags,
@@ -102,7 +99,7 @@ export function imageInspect(img: ImageRecord): Record<string, unknown> {
     Created: img.Created,
     DockerVersion: '',
     Author: '',
-    Config: { ...img.Config, Labels: img.Config.Labels },
+    Config: { ...img.Config },
     Architecture: process.arch === 'x64' ? 'amd64' : process.arch,
     Os: 'linux',
     Size: img.Size,

@@ -7,7 +7,8 @@
 import type { Command } from 'commander';
 import { CliError, describeError, type CliContext } from '../context.ts';
 import { collect, parseInteger, parseLabels, parseRestart, parseVolume, resolveEnv } from '../parse.ts';
-import { NotFound } from '../../client/errors.ts';
+import { MoorageError, NotFound } from '../../client/errors.ts';
+import type { ErrorCode } from '../../errors.ts';
 import type { ContainerCreateRequest, RestartPolicy } from '../../client/types.ts';
 
 /** Options of `run`, as commander hands them over. */
@@ -87,10 +88,10 @@ export function createRequest(image: string, command: string[], o: RunFlags, env
   return body;
 }
 
-/** The exit code docker gives a failed start: 127 command not found, 126 not executable, else 125. */
-export function startFailureExit(message: string): number {
-  if (/executable file not found|no such file or directory|not found in \$?PATH/i.test(message)) return 127;
-  if (/permission denied|not executable/i.test(message)) return 126;
+/** The exit code docker gives a failed start, from the engine's code: 127 command not found, 126 not executable, else 125. */
+export function startFailureExit(code: ErrorCode | undefined): number {
+  if (code === 'MOORAGE_COMMAND_NOT_FOUND') return 127;
+  if (code === 'MOORAGE_COMMAND_NOT_EXECUTABLE') return 126;
   return RUN_ERROR_EXIT;
 }
 
@@ -158,8 +159,8 @@ async function startOrFail(ctx: CliContext, id: string, rm?: boolean): Promise<v
   try {
     await ctx.client().containers.start(id);
   } catch (err) {
+    // The engine removes an AutoRemove container whose start failed; this covers an engine that does not.
     if (rm) await ctx.client().containers.remove(id, { force: true }).catch(() => {});
-    const msg = describeError(err);
-    throw new CliError(msg, startFailureExit(msg));
+    throw new CliError(describeError(err), startFailureExit(err instanceof MoorageError ? err.code : undefined));
   }
 }

@@ -10,6 +10,7 @@ import { stopFlags } from '../parse.ts';
 import { LiveLines } from '../progress.ts';
 import { formatTable } from '../table.ts';
 import type { StopReport } from '../../client/types.ts';
+import { DEFAULT_STOP_TIMEOUT_S } from '../../client/deadline.ts';
 
 interface StopFlags { time?: number; timeout?: number; signal?: string; report?: boolean; format?: string }
 
@@ -26,7 +27,7 @@ export function registerStop(program: Command, ctx: CliContext): void {
       const live = ctx.io.stderrIsTTY ? new StopProgress(ctx, targets) : undefined;
       const results = await Promise.allSettled(targets.map(async (t, i) => {
         if (live) {
-          const grace = timeout ?? await c.containers.inspect(t).then((x) => x.Config?.StopTimeout ?? 10, () => 10);
+          const grace = timeout ?? await c.containers.stopTimeoutOf(t).then((x) => x ?? DEFAULT_STOP_TIMEOUT_S, () => DEFAULT_STOP_TIMEOUT_S);
           live.begin(i, grace);
         }
         const r = await c.containers.stop(t, { timeout, signal: o.signal });
@@ -108,8 +109,8 @@ export function formatStopReport(r: StopReport | null): string {
   if (r.exitCode !== undefined) head.push(`exit code ${r.exitCode}`);
   const rows = [['PID', 'NSPID', 'COMMAND', 'SIGNAL', 'ENDED']];
   for (const p of r.processes ?? []) {
-    const end = p.end ?? p.outcome ?? 'unknown';
-    let how = end;
+    const end = p.end;
+    let how: string = end;
     if (end === 'exited' && p.exitCode !== undefined) how = `exited (${p.exitCode})`;
     else if (p.killSignal && end !== 'exited') how = `${end} (${p.killSignal})`;
     if (p.endedAt) {

@@ -32,7 +32,7 @@ export async function createContainer(d: Engine, name: string | undefined, body:
   }
   if (!body.Image) throw new InvalidParameter('no image specified');
   const image = d.images.find(body.Image);
-  if (!image) throw new NotFound(`No such image: ${body.Image}`);
+  if (!image) throw new NotFound(`No such image: ${body.Image}`, 'MOORAGE_NO_SUCH_IMAGE');
 
   const hc = body.HostConfig ?? {};
   const policy = validatePolicy(hc.RestartPolicy);

@@ -16,11 +16,10 @@ import type { ExitRecord } from '../../runtime/exit-watcher.ts';
 import { isSameProcess } from '../../runtime/procs.ts';
 import { SIGKILL } from '../../runtime/signals.ts';
 import type { TaskHandle } from '../../runtime/task.ts';
+import { LOST_MONITOR_WAIT_MS } from '../../stop-bounds.ts';
 import type { Engine, ExitOutcome } from '../engine.ts';
 import { shouldRestart } from '../lifecycle/restart-policy.ts';
 
-/** How long a container that lost its monitor may take to die of SIGKILL. */
-const LOST_MONITOR_WAIT_MS = 2_000;
 /** How long the monitor's own teardown may take before the engine does it instead. */
 const MONITOR_CLEANUP_WAIT_MS = 10_000;
 

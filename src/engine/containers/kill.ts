@@ -7,17 +7,14 @@
 import type { Container } from '../../container/container.ts';
 import { Conflict, SystemError } from '../../errors.ts';
 import { monitorAlive, signalProcess } from '../../runtime/procs.ts';
-import { SIGKILL } from '../../runtime/signals.ts';
+import { parseSignal, SIGKILL } from '../../runtime/signals.ts';
 import type { SignalScope, TaskHandle } from '../../runtime/task.ts';
+import { DIRECT_KILL_WAIT_MS, KILL_WAIT_MS } from '../../stop-bounds.ts';
 import type { Engine } from '../engine.ts';
 import { exitWithoutMonitor } from './exit.ts';
 import { containerStopSignal } from '../stop/plan.ts';
 import { waitStopped } from './wait.ts';
 
-/** After SIGKILL through the runtime, how long to wait for the exit (moby: 10 s). */
-export const KILL_WAIT_MS = 10_000;
-/** After the direct SIGKILL, the last wait (moby: 2 s). */
-export const DIRECT_KILL_WAIT_MS = 2_000;
 
 /** The task handle of a running container, or null. */
 export function taskOf(d: Engine, c: Container): TaskHandle | null {
@@ -85,10 +82,15 @@ export async function forceKill(d: Engine, c: Container): Promise<void> {
   throw new SystemError(`tried to kill container, but did not receive an exit event`);
 }
 
+/** The signal of a kill request (SIGKILL when none); parsed before the container is looked up, as moby does. */
+export function killSignal(raw: string | null): number {
+  return raw ? parseSignal(raw) : SIGKILL;
+}
+
 /** `POST /containers/{id}/kill`: SIGKILL waits for the exit; other signals return on delivery. */
 export async function killContainer(d: Engine, c: Container, signal: number): Promise<void> {
   if (!c.state.running) {
-    throw new Conflict(`cannot kill container: ${c.name}: container ${c.id} is not running`);
+    throw new Conflict(`cannot kill container: ${c.name}: container ${c.id} is not running`, 'MOORAGE_NOT_RUNNING');
   }
   if (signal === SIGKILL) {
     await forceKill(d, c);

@@ -64,6 +64,11 @@ export async function* containerLogs(c: Container, o: LogOptions, abort: AbortSi
   }
 }
 
+/** Where the container's output ends now: an attach that begins here misses nothing after it. */
+export function logOffset(c: Container): Promise<number> {
+  return logSize(c.logPath);
+}
+
 /** The output of a container from now on, until it stops (for attach). */
 export async function* attachOutput(c: Container, streams: { stdout: boolean; stderr: boolean }, abort: AbortSignal, from?: number): AsyncGenerator<LogRecord> {
   const offset = from ?? (await logSize(c.logPath));

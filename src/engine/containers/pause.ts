@@ -11,11 +11,11 @@ import { taskOf } from './kill.ts';
 /** Freezes a running container (409 when not running, paused or restarting). */
 export async function pauseContainer(d: Engine, c: Container): Promise<void> {
   const task = taskOf(d, c);
-  if (!c.state.running || !task) throw new Conflict(`Container ${c.id} is not running`);
+  if (!c.state.running || !task) throw new Conflict(`Container ${c.id} is not running`, 'MOORAGE_NOT_RUNNING');
   if (c.state.data.Paused) throw new Conflict(`Container ${c.id} is already paused`);
   if (c.state.data.Restarting) throw new Conflict(`Container ${c.id} is restarting, wait until the container is running`);
   await d.tasks.pause(task);
-  if (!c.state.running) throw new Conflict(`Container ${c.id} is not running`); // exited meanwhile
+  if (!c.state.running) throw new Conflict(`Container ${c.id} is not running`, 'MOORAGE_NOT_RUNNING'); // exited meanwhile
   c.state.setPaused();
   await d.containers.checkpoint(c);
   d.emit(c, 'pause');

@@ -6,11 +6,10 @@
  */
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import type { Container } from '../../container/container.ts';
-import { Conflict, InvalidParameter, MoorageError, NotModified, SystemError, messageOf } from '../../errors.ts';
+import { Conflict, MoorageError, NotModified, SystemError, messageOf, type ErrorCode } from '../../errors.ts';
 import { mountOverlay, unmountOverlay } from '../../snapshots/overlay.ts';
 import { resolveUser } from './user.ts';
 import type { BindMount } from '../../runtime/bundle.ts';
-import { CreateFailed } from '../../runtime/conmon.ts';
 import { parseBind } from '../../container/binds.ts';
 import type { Engine } from '../engine.ts';
 import { watchExit } from './exit.ts';
@@ -65,7 +64,7 @@ async function run(d: Engine, c: Container, manual: boolean): Promise<void> {
     void watchExit(d, c, task);
     // Persist the task before it runs, so a restarted engine finds its monitor. Not awaited:
     // the checkpoint after start is chained behind it, and reports its failure.
-    void d.containers.checkpoint(c).catch(() => {});
+    void d.containers.checkpoint(c).catch((err: Error) => d.log.error({ err, id: c.id }, 'checkpoint before start failed'));
     await d.tasks.start(task);
     c.state.setRunning(task.pid);
     if (manual) {
@@ -101,25 +100,27 @@ async function processArgs(d: Engine, c: Container): Promise<{ args: string[]; b
 }
 
 /**
- * Records a failed start the way moby does: exit code 127 for a missing executable, 126 for a
- * permission problem (both the user's error: 400), 128 otherwise (500); tears down what was made.
+ * Records a failed start the way moby does — exit code 127 for a missing executable, 126 for
+ * one that cannot run (both the user's error: 400), 128 otherwise (500) — and tears down what
+ * was made. The cause comes classified from the runtime layer, never guessed here.
  */
 async function failStart(d: Engine, c: Container, err: unknown): Promise<never> {
-  const msg = messageOf(err);
+  const typed = err instanceof MoorageError ? err : new SystemError(messageOf(err), { code: 'MOORAGE_START_FAILED', cause: err });
   c.record.Task = null;
-  await d.tasks.delete(c.id, true).catch(() => {});
-  await unmountOverlay(c.rootfsDir).catch(() => {});
+  await d.tasks.delete(c.id, true).catch((e: Error) => d.log.warn({ err: e, id: c.id }, 'runtime delete after a failed start failed'));
+  await unmountOverlay(c.rootfsDir).catch((e: Error) => d.log.warn({ err: e, id: c.id }, 'unmount after a failed start failed'));
   await d.exits.forget(c.id);
-  let code = 128;
-  let typed: MoorageError = err instanceof MoorageError && !(err instanceof CreateFailed) ? err : new SystemError(msg);
-  if (/executable file not found|no such file or directory/i.test(msg)) code = 127;
-  else if (/permission denied/i.test(msg)) code = 126;
-  if (code !== 128) typed = new InvalidParameter(msg);
-  c.state.setStartFailed(code, msg);
+  c.state.setStartFailed(START_EXIT_CODES[typed.code] ?? 128, typed.message);
   await d.containers.checkpoint(c);
   if (c.hostConfig.AutoRemove) {
     // moby removes an AutoRemove container whose start failed; `docker run --rm` waits for it.
-    void removeContainer(d, c, { force: true }).catch(() => {});
+    void removeContainer(d, c, { force: true }).catch((e: Error) => d.log.error({ err: e, id: c.id }, 'auto-remove after a failed start failed'));
   }
   throw typed;
 }
+
+/** The exit code moby records for a start that failed (daemon/errors.go); 128 otherwise. */
+const START_EXIT_CODES: Partial<Record<ErrorCode, number>> = {
+  MOORAGE_COMMAND_NOT_FOUND: 127,
+  MOORAGE_COMMAND_NOT_EXECUTABLE: 126,
+};

@@ -6,15 +6,13 @@
  */
 import type { Container } from '../../container/container.ts';
 import { NotModified, SystemError, messageOf } from '../../errors.ts';
+import { FAILED_KILL_WAIT_MS, UNDELIVERED_WAIT_MS } from '../../stop-bounds.ts';
 import type { Engine } from '../engine.ts';
 import { forceKill, killWithSignal, taskOf } from './kill.ts';
 import type { StopPlan, StopRequest } from '../stop/plan.ts';
 import { planFor } from '../stop/settings.ts';
 import { StopRecorder, summarizeReport } from '../stop/recorder.ts';
 import { waitStopped } from './wait.ts';
-
-/** When the stop signal could not be delivered, the wait is cut to this (moby: 2 s). */
-const UNDELIVERED_WAIT_MS = 2_000;
 
 /**
  * Stops a container. 304 when it is not running; 500 when the stop fails. A daemon shutdown
@@ -30,7 +28,7 @@ async function stop(d: Engine, c: Container, opts: StopRequest): Promise<void> {
   try {
     plan = planFor(d, c, opts);
   } catch (err) {
-    throw new SystemError(`cannot stop container: ${c.name}: ${messageOf(err)}`);
+    throw new SystemError(`cannot stop container: ${c.name}: ${messageOf(err)}`, { code: 'MOORAGE_STOP_FAILED' });
   }
   const { signal, timeout } = plan;
   const task = taskOf(d, c);
@@ -52,8 +50,8 @@ async function stop(d: Engine, c: Container, opts: StopRequest): Promise<void> {
       try {
         await forceKill(d, c);
       } catch (err) {
-        if (!(await waitStopped(c, 2_000))) {
-          throw new SystemError(`cannot stop container: ${c.name}: ${messageOf(err)}`);
+        if (!(await waitStopped(c, FAILED_KILL_WAIT_MS))) {
+          throw new SystemError(`cannot stop container: ${c.name}: ${messageOf(err)}`, { code: 'MOORAGE_STOP_FAILED' });
         }
       }
     }

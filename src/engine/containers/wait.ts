@@ -5,6 +5,7 @@
  */
 import type { Container } from '../../container/container.ts';
 import type { WaitCondition, WaitResult } from '../../container/state.ts';
+import { InvalidParameter } from '../../errors.ts';
 
 /**
  * Waits until the container is not running, for at most `ms` (negative: forever). Resolves true
@@ -23,6 +24,13 @@ export async function waitStopped(c: Container, ms: number): Promise<boolean> {
   clearTimeout(timer);
   if (!stopped) w.cancel();
   return stopped || !c.state.running;
+}
+
+/** Parses `condition` (empty: `not-running`); anything but Docker's three is a 400. */
+export function parseWaitCondition(raw: string | null): WaitCondition {
+  const c = raw || 'not-running';
+  if (c !== 'not-running' && c !== 'next-exit' && c !== 'removed') throw new InvalidParameter(`invalid condition: "${c}"`);
+  return c;
 }
 
 /**

@@ -10,6 +10,7 @@ import type { Readable } from 'node:stream';
 import { InvalidParameter } from '../../errors.ts';
 import { extractLayer } from '../../snapshots/extract.ts';
 import type { ImageConfig, ImageRecord, ImageStore } from '../../image/store.ts';
+import type { Engine } from '../engine.ts';
 
 /** Import parameters, as `POST /images/create?fromSrc=-` carries them. */
 export interface ImportOptions {
@@ -80,7 +81,13 @@ function parseJsonList(arg: string): string[] {
 }
 
 /** Imports a tarball stream as an image. On any error nothing is kept. */
-export async function importImage(store: ImageStore, input: Readable, o: ImportOptions): Promise<ImageRecord> {
+export async function importImage(d: Engine, input: Readable, o: ImportOptions): Promise<ImageRecord> {
+  const img = await importInto(d.images, input, o);
+  d.events.publish('image', 'import', img.Id, { name: img.RepoTags[0] ?? img.Id });
+  return img;
+}
+
+async function importInto(store: ImageStore, input: Readable, o: ImportOptions): Promise<ImageRecord> {
   const tags = importTags(o.repo, o.tag);
   const config = applyChanges({ Cmd: null, Entrypoint: null, Env: [], WorkingDir: '', User: '', Labels: {} }, o.changes ?? []);
   const scratch = await store.scratch();

@@ -5,14 +5,22 @@
  * by the operation that put it here.
  * @module
  */
-import type { StopRecorder } from '../stop/recorder.ts';
+import type { StopReport } from '../../wire/stop.ts';
+
+/** What the exit handler needs of the recorder of a stop in progress. */
+export interface RecordingStop {
+  /** Ends its sampling: the container has exited. */
+  stopSampling(): void;
+  /** Builds the report, once the exit is in the state. */
+  finish(): Promise<StopReport>;
+}
 
 /** Work in progress, keyed by container id. */
 export class Inflight {
   /** A start in progress: a second start (or a remove) waits for it instead of racing it. */
   readonly starts = new Map<string, Promise<void>>();
   /** The recorder of the stop in progress: the exit handler finishes its report. */
-  readonly stops = new Map<string, StopRecorder>();
+  readonly stops = new Map<string, RecordingStop>();
   /** The handling of the container's last exit (state, report, checkpoint): a stop awaits it. */
   readonly exits = new Map<string, Promise<void>>();
   /** The teardown of the last run (runtime delete, unmount): the next start waits for it. */

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Container } from '../../container/container.ts';
+import type { Diagnosis, ProcessDiagnosis } from '../../wire/stop.ts';
 import { Conflict } from '../../errors.ts';
 import { inMask, readCmdline, readSignals, readStat, type ProcSignals } from '../../runtime/procs.ts';
 import { defaultAction } from '../../runtime/signals.ts';
@@ -12,47 +13,6 @@ import type { Engine } from '../engine.ts';
 import { taskOf } from '../containers/kill.ts';
 import type { StopPlan } from './plan.ts';
 import { planFor } from './settings.ts';
-
-/** How one process will meet the stop signal. */
-export type Fate =
-  | 'init'               // the init: forwards or drains, exits with its main process
-  | 'catches'            // has a handler: runs it
-  | 'terminates'         // default action terminates it at once
-  | 'ignores'            // ignores it: SIGKILLed at the deadline
-  | 'blocked'            // blocks it: SIGKILLed at the deadline unless it unblocks
-  | 'pid1-ignores'       // PID 1 without a handler: the kernel drops the signal
-  | 'not-signalled'      // Docker's scope: only PID 1 is signalled
-  | 'killed-by-kernel';  // not signalled, SIGKILLed by the kernel when PID 1 exits
-
-/** One process's diagnosis. */
-export interface ProcessDiagnosis {
-  pid: number;
-  nsPid: number | null;
-  command: string;
-  catches: boolean;
-  ignores: boolean;
-  blocks: boolean;
-  fate: Fate;
-  explanation: string;
-}
-
-/** The whole diagnosis. */
-export interface Diagnosis {
-  container: string;
-  signal: string;
-  timeout: number;
-  scope: 'all' | 'init';
-  init: boolean;
-  processes: ProcessDiagnosis[];
-  /** `graceful`: every process ends on the signal; `sigkill`: someone is SIGKILLed. */
-  outcome: 'graceful' | 'sigkill';
-  /** Predicted seconds until the container has stopped (the timeout when escalation is expected). */
-  seconds: number;
-  summary: string;
-  /** What would happen without an init, for a container that has one. */
-  withoutInit: string | null;
-  fixes: string[];
-}
 
 /** One process as the doctor reads it from /proc. */
 export interface ObservedProcess {
@@ -65,7 +25,7 @@ export interface ObservedProcess {
 /** Diagnoses a running container. */
 export async function diagnose(d: Engine, c: Container): Promise<Diagnosis> {
   const task = taskOf(d, c);
-  if (!task || !c.state.running) throw new Conflict(`container ${c.name} is not running`);
+  if (!task || !c.state.running) throw new Conflict(`container ${c.name} is not running`, 'MOORAGE_NOT_RUNNING');
   const pids = await d.tasks.pids(task);
   const procs = (await Promise.all((pids.includes(task.pid) ? pids : [task.pid, ...pids]).map(async (pid) => {
     const [st, signals, command] = await Promise.all([readStat(pid), readSignals(pid), readCmdline(pid)]);

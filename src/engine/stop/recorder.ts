@@ -12,7 +12,7 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Container } from '../../container/container.ts';
-import type { ProcessReport, StopReport } from '../../container/stop-report.ts';
+import type { ProcessReport, StopReport } from '../../wire/stop.ts';
 import { decodeWaitStatus, inMask, ProcStatHandle, readCmdline, readSignals, type ProcSignals } from '../../runtime/procs.ts';
 import { defaultAction, signalName } from '../../runtime/signals.ts';
 import type { TaskHandle } from '../../runtime/task.ts';

@@ -4,30 +4,26 @@
  * @module
  */
 import type { Duplex, Writable } from 'node:stream';
-import type { WaitCondition } from '../../../container/state.ts';
-import { attachOutput, containerLogs, parseTail, parseTimestamp } from '../../../engine/containers/logs.ts';
+import { attachOutput, containerLogs, logOffset, parseTail, parseTimestamp } from '../../../engine/containers/logs.ts';
 import { createContainer, type CreateBody } from '../../../engine/containers/create.ts';
 import { diagnose } from '../../../engine/stop/doctor.ts';
-import { killContainer } from '../../../engine/containers/kill.ts';
+import { killContainer, killSignal } from '../../../engine/containers/kill.ts';
 import { listContainers } from '../../../engine/containers/list.ts';
 import { pauseContainer, unpauseContainer } from '../../../engine/containers/pause.ts';
 import { removeContainer } from '../../../engine/containers/remove.ts';
 import { restartContainer } from '../../../engine/containers/restart.ts';
 import { startContainer } from '../../../engine/containers/start.ts';
 import { stopContainer } from '../../../engine/containers/stop.ts';
-import { waitContainer } from '../../../engine/containers/wait.ts';
+import { parseWaitCondition, waitContainer } from '../../../engine/containers/wait.ts';
+import { containerView, getContainer } from '../../../engine/containers/view.ts';
 import { InvalidParameter, SystemError, messageOf } from '../../../errors.ts';
-import { formatTimeNano, logSize } from '../../../runtime/k8s-log.ts';
-import { parseSignal, SIGKILL } from '../../../runtime/signals.ts';
-import { COMMON_HEADERS, drained, flag, intParam, param, readJson, sendEmpty, sendJson, startStream, type Ctx } from '../http.ts';
+import { COMMON_HEADERS, drained, flag, intParam, param, readJson, sendEmpty, sendJson, startStream, type Ctx, type Route } from '../http.ts';
+import { formatTimeNano } from '../timestamps.ts';
 import { frame, STREAM } from '../mux.ts';
 import { compareVersions } from '../version.ts';
 import { containerInspect, containerSummary } from '../wire.ts';
 
-/** A route: method, path pattern, handler. */
-export type Route = [method: string, path: string, handler: (ctx: Ctx) => Promise<void>];
-
-const lookup = (ctx: Ctx) => ctx.daemon.containers.get(param(ctx, 'id'));
+const lookup = (ctx: Ctx) => getContainer(ctx.daemon, param(ctx, 'id'));
 
 /** Stop and restart read `signal` only from API 1.42 on, as moby does. */
 function stopOptions(ctx: Ctx) {
@@ -48,11 +44,11 @@ export const containerRoutes: Route[] = [
       all: flag(ctx.query, 'all'), limit: intParam(ctx.query, 'limit'), filters: ctx.query.get('filters') ?? undefined,
     });
     const now = Date.now();
-    sendJson(ctx, 200, list.map((c) => containerSummary(c, now)));
+    sendJson(ctx, 200, list.map((c) => containerSummary(containerView(ctx.daemon, c, now))));
   }],
 
   ['GET', '/containers/:id/json', async (ctx) => {
-    sendJson(ctx, 200, containerInspect(ctx.daemon, lookup(ctx)));
+    sendJson(ctx, 200, containerInspect(containerView(ctx.daemon, lookup(ctx))));
   }],
 
   ['POST', '/containers/:id/start', async (ctx) => {
@@ -84,8 +80,7 @@ export const containerRoutes: Route[] = [
   }],
 
   ['POST', '/containers/:id/kill', async (ctx) => {
-    const raw = ctx.query.get('signal');
-    const signal = raw ? parseSignal(raw) : SIGKILL; // parsed before the lookup, as moby does
+    const signal = killSignal(ctx.query.get('signal'));
     const c = lookup(ctx);
     await drain(ctx);
     await killContainer(ctx.daemon, c, signal);
@@ -104,12 +99,9 @@ export const containerRoutes: Route[] = [
 
   ['POST', '/containers/:id/wait', async (ctx) => {
     const c = lookup(ctx);
-    const raw = ctx.query.get('condition') || 'not-running';
-    if (!['not-running', 'next-exit', 'removed'].includes(raw)) {
-      throw new InvalidParameter(`invalid condition: "${raw}"`);
-    }
+    const condition = parseWaitCondition(ctx.query.get('condition'));
     const res = startStream(ctx, 'application/json'); // 200 at once: the CLI waits on it before start
-    const result = await waitContainer(c, raw as WaitCondition, ctx.abort);
+    const result = await waitContainer(c, condition, ctx.abort);
     if (ctx.abort.aborted) return;
     const body = compareVersions(ctx.version, '1.34') >= 0
       ? { StatusCode: result.StatusCode, Error: result.Error ? { Message: result.Error } : null }
@@ -152,7 +144,7 @@ export const containerRoutes: Route[] = [
     const q = ctx.query;
     if (!flag(q, 'stream')) throw new InvalidParameter('moorage supports streaming attach only (stream=1)');
     const streams = { stdout: flag(q, 'stdout'), stderr: flag(q, 'stderr') };
-    const from = await logSize(c.logPath);
+    const from = await logOffset(c);
     const tty = c.config.Tty;
     const type = tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream';
     let out: Writable;

@@ -1,0 +1,138 @@
+/**
+ * The containers' wire shapes (Docker Engine API field names), shared by the engine, which
+ * stores and serves them, and the SDK, which reads them: one definition for both sides.
+ * @module
+ */
+import type { StopReport } from './stop.ts';
+
+/** The `Config` fields moorage honours. */
+export interface KnownConfig {
+  Hostname: string;
+  User: string;
+  Env: string[];
+  Cmd: string[] | null;
+  Entrypoint: string[] | null;
+  Image: string;
+  WorkingDir: string;
+  Labels: Record<string, string>;
+  StopSignal?: string;
+  StopTimeout?: number | null;
+  Tty: boolean;
+  OpenStdin: boolean;
+  AttachStdin: boolean;
+  AttachStdout: boolean;
+  AttachStderr: boolean;
+}
+
+/** Docker's `Config`: the fields moorage honours; any others are kept and echoed. */
+export type ContainerConfig = KnownConfig & Record<string, unknown>;
+
+/** Docker's restart policy. */
+export interface RestartPolicy {
+  Name: '' | 'no' | 'always' | 'unless-stopped' | 'on-failure';
+  MaximumRetryCount: number;
+}
+
+/** The `HostConfig` fields moorage honours. */
+export interface KnownHostConfig {
+  Binds: string[] | null;
+  AutoRemove: boolean;
+  RestartPolicy: RestartPolicy;
+  /** null: the daemon's default (moorage: on). */
+  Init: boolean | null;
+  NetworkMode: string;
+}
+
+/** Docker's `HostConfig`: the fields moorage honours; any others are kept and echoed. */
+export type HostConfig = KnownHostConfig & Record<string, unknown>;
+
+/** Docker's container statuses. */
+export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+
+/** `State` in inspect. */
+export interface ContainerStateJSON {
+  Status: ContainerStatus;
+  Running: boolean;
+  Paused: boolean;
+  Restarting: boolean;
+  OOMKilled: boolean;
+  Dead: boolean;
+  Pid: number;
+  ExitCode: number;
+  Error: string;
+  StartedAt: string;
+  FinishedAt: string;
+  /** moorage extra: what the last stop did to each process. */
+  LastStop?: StopReport;
+}
+
+/** One entry of `Mounts`. */
+export interface MountPoint {
+  Type: 'bind' | 'volume' | 'tmpfs';
+  Name?: string;
+  Source: string;
+  Destination: string;
+  Driver?: string;
+  Mode: string;
+  RW: boolean;
+  Propagation: string;
+}
+
+/** `GET /containers/{id}/json`. */
+export interface ContainerInspect {
+  Id: string;
+  Created: string;
+  Path: string;
+  Args: string[];
+  State: ContainerStateJSON;
+  Image: string;
+  ResolvConfPath: string;
+  HostnamePath: string;
+  HostsPath: string;
+  LogPath: string;
+  Name: string;
+  RestartCount: number;
+  Driver: string;
+  Platform: string;
+  MountLabel: string;
+  ProcessLabel: string;
+  AppArmorProfile: string;
+  ExecIDs: string[] | null;
+  HostConfig: HostConfig;
+  GraphDriver: { Name: string; Data: Record<string, string> };
+  Mounts: MountPoint[];
+  Config: ContainerConfig;
+  NetworkSettings: { Bridge: string; SandboxID: string; Ports: Record<string, unknown>; Networks: Record<string, unknown> };
+}
+
+/** A published port in a listing. */
+export interface PortSummary {
+  IP?: string;
+  PrivatePort: number;
+  PublicPort?: number;
+  Type: 'tcp' | 'udp' | 'sctp';
+}
+
+/** One element of `GET /containers/json`. */
+export interface ContainerSummary {
+  Id: string;
+  Names: string[];
+  Image: string;
+  ImageID: string;
+  Command: string;
+  /** Unix seconds. */
+  Created: number;
+  Ports: PortSummary[];
+  Labels: Record<string, string>;
+  State: ContainerStatus;
+  Status: string;
+  HostConfig: { NetworkMode: string };
+  NetworkSettings: { Networks: Record<string, unknown> };
+  Mounts: MountPoint[];
+}
+
+/** `POST /containers/{id}/wait`. */
+export interface WaitResponse {
+  StatusCode: number;
+  Error?: { Message: string } | null;
+}

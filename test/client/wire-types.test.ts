@@ -1,0 +1,147 @@
+/**
+ * The SDK's types against what the engine really sends. The SDK and the engine share one
+ * definition of each answer (src/wire/); here real answers, fetched through the SDK, are checked
+ * field by field against descriptors the compiler forces to name every field of those types.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MoorageClient } from '../../src/client/index.ts';
+import type { ContainerInspect, ContainerStateJSON, ContainerSummary, KnownConfig, KnownHostConfig, MountPoint } from '../../src/wire/containers.ts';
+import type { ImageInspect, ImageSummary } from '../../src/wire/images.ts';
+import type { EventMessage, InfoResponse, VersionResponse } from '../../src/wire/system.ts';
+import type { Diagnosis, ProcessDiagnosis, ProcessReport, StopReport } from '../../src/wire/stop.ts';
+import { startDaemon, type TestDaemon } from '../helpers/daemon.ts';
+
+type Kind = 'string' | 'number' | 'boolean' | 'null' | 'array' | 'object' | 'undefined';
+/** A field's check: the JS kinds it may have, or the shape of the object (or of each array element) it holds. */
+type Check = Kind[] | { shape: Record<string, Check>; each?: boolean; optional?: boolean };
+/** A descriptor naming every field of T (optional ones too), so a field added to a type must be checked here. */
+type Shape<T> = { [K in keyof T]-?: Check };
+
+const kindOf = (v: unknown): Kind => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v as Kind);
+const obj = <T>(shape: Shape<T>, more: { each?: boolean; optional?: boolean } = {}): Check => ({ shape: shape as Record<string, Check>, ...more });
+
+function check(value: unknown, c: Check, path: string): void {
+  if (Array.isArray(c)) {
+    assert.ok(c.includes(kindOf(value)), `${path}: ${kindOf(value)} is not one of ${c.join('|')} (${JSON.stringify(value)})`);
+    return;
+  }
+  if (value === undefined && c.optional) return;
+  const items = c.each ? (assert.ok(Array.isArray(value), `${path}: not an array`), value as unknown[]) : [value];
+  for (const [i, item] of items.entries()) {
+    assert.equal(kindOf(item), 'object', `${path}${c.each ? `[${i}]` : ''}: not an object`);
+    for (const [k, sub] of Object.entries(c.shape)) check((item as Record<string, unknown>)[k], sub, `${path}.${k}`);
+  }
+}
+
+const S: Kind[] = ['string'];
+const N: Kind[] = ['number'];
+const B: Kind[] = ['boolean'];
+const O: Kind[] = ['object'];
+const A: Kind[] = ['array'];
+
+const processReport: Shape<ProcessReport> = {
+  pid: N, nsPid: ['number', 'null'], command: S, signal: ['string', 'null'], end: S,
+  exitCode: ['number', 'undefined'], killSignal: ['string', 'undefined'], endedAt: ['string', 'undefined'],
+};
+const stopReport: Shape<StopReport> = {
+  signal: S, timeout: N, scope: S, startedAt: S, finishedAt: S, escalated: B, exitCode: N,
+  processes: obj(processReport, { each: true }),
+};
+const state: Shape<ContainerStateJSON> = {
+  Status: S, Running: B, Paused: B, Restarting: B, OOMKilled: B, Dead: B, Pid: N, ExitCode: N, Error: S,
+  StartedAt: S, FinishedAt: S, LastStop: obj(stopReport, { optional: true }),
+};
+const mount: Shape<MountPoint> = {
+  Type: S, Name: ['string', 'undefined'], Source: S, Destination: S, Driver: ['string', 'undefined'], Mode: S, RW: B, Propagation: S,
+};
+const config: Shape<KnownConfig> = {
+  Hostname: S, User: S, Env: A, Cmd: ['array', 'null'], Entrypoint: ['array', 'null'], Image: S, WorkingDir: S, Labels: O,
+  StopSignal: ['string', 'undefined'], StopTimeout: ['number', 'null', 'undefined'], Tty: B, OpenStdin: B, AttachStdin: B,
+  AttachStdout: B, AttachStderr: B,
+};
+const hostConfig: Shape<KnownHostConfig> = { Binds: ['array', 'null'], AutoRemove: B, RestartPolicy: O, Init: ['boolean', 'null'], NetworkMode: S };
+const inspect: Shape<ContainerInspect> = {
+  Id: S, Created: S, Path: S, Args: A, State: obj(state), Image: S, ResolvConfPath: S, HostnamePath: S, HostsPath: S,
+  LogPath: S, Name: S, RestartCount: N, Driver: S, Platform: S, MountLabel: S, ProcessLabel: S, AppArmorProfile: S,
+  ExecIDs: ['array', 'null'], HostConfig: obj(hostConfig), GraphDriver: O, Mounts: obj(mount, { each: true }),
+  Config: obj(config), NetworkSettings: O,
+};
+const summary: Shape<ContainerSummary> = {
+  Id: S, Names: A, Image: S, ImageID: S, Command: S, Created: N, Ports: A, Labels: O, State: S, Status: S,
+  HostConfig: O, NetworkSettings: O, Mounts: obj(mount, { each: true }),
+};
+const event: Shape<EventMessage> = {
+  Type: S, Action: S, Actor: O, scope: S, time: N, timeNano: N,
+  status: ['string', 'undefined'], id: ['string', 'undefined'], from: ['string', 'undefined'],
+};
+const processDiagnosis: Shape<ProcessDiagnosis> = {
+  pid: N, nsPid: ['number', 'null'], command: S, catches: B, ignores: B, blocks: B, fate: S, explanation: S,
+};
+const diagnosis: Shape<Diagnosis> = {
+  container: S, signal: S, timeout: N, scope: S, init: B, processes: obj(processDiagnosis, { each: true }), outcome: S,
+  seconds: N, summary: S, withoutInit: ['string', 'null'], fixes: A,
+};
+const version: Shape<VersionResponse> = {
+  Platform: O, Components: A, Version: S, ApiVersion: S, MinAPIVersion: S, GitCommit: S, GoVersion: S, Os: S, Arch: S,
+  KernelVersion: S, Experimental: B, BuildTime: S,
+};
+const info: Shape<Omit<InfoResponse, string> & Pick<InfoResponse, 'ID' | 'Containers' | 'ContainersRunning' | 'ContainersPaused' |
+  'ContainersStopped' | 'Images' | 'Driver' | 'LoggingDriver' | 'CgroupDriver' | 'CgroupVersion' | 'KernelVersion' | 'OperatingSystem' |
+  'OSType' | 'Architecture' | 'NCPU' | 'MemTotal' | 'Name' | 'ServerVersion' | 'DockerRootDir' | 'DefaultRuntime' | 'InitBinary' |
+  'DefaultStopTimeout' | 'CgroupLayout'>> = {
+  ID: S, Containers: N, ContainersRunning: N, ContainersPaused: N, ContainersStopped: N, Images: N, Driver: S, LoggingDriver: S,
+  CgroupDriver: S, CgroupVersion: S, KernelVersion: S, OperatingSystem: S, OSType: S, Architecture: S, NCPU: N, MemTotal: N,
+  Name: S, ServerVersion: S, DockerRootDir: S, DefaultRuntime: S, InitBinary: S, DefaultStopTimeout: N, CgroupLayout: S,
+};
+const imageSummary: Shape<ImageSummary> = {
+  Id: S, ParentId: S, RepoTags: A, RepoDigests: A, Created: N, Size: N, SharedSize: N, Labels: O, Containers: N,
+};
+const imageInspect: Shape<ImageInspect> = {
+  Id: S, RepoTags: A, RepoDigests: A, Parent: S, Comment: S, Created: S, DockerVersion: S, Author: S, Config: O,
+  Architecture: S, Os: S, Size: N, GraphDriver: O, RootFS: O, Metadata: O,
+};
+
+let d: TestDaemon;
+let client: MoorageClient;
+before(async () => {
+  d = await startDaemon();
+  client = new MoorageClient({ host: d.host });
+});
+after(async () => { await d?.stop(); });
+
+test('real container answers match the shared wire types: inspect with a stop report, list, doctor', async () => {
+  const { Id } = await client.containers.create({ Image: 'busybox', Cmd: ['sh', '-c', 'trap "exit 0" TERM; echo ready; sleep 1000 & wait'],
+    Labels: { tier: 'a' }, HostConfig: { Binds: ['/tmp:/host-tmp:ro'] } });
+  try {
+    await client.containers.start(Id);
+    await d.waitForLog(Id, 'ready');
+    check(await client.containers.doctor(Id), obj(diagnosis), 'doctor');
+    check(await client.containers.list(), obj(summary, { each: true }), 'list');
+    await client.containers.stop(Id, { timeout: 5 });
+    const ins = await client.containers.inspect(Id);
+    assert.ok(ins.State.LastStop, 'a stop report');
+    check(ins, obj(inspect), 'inspect');
+  } finally {
+    await client.containers.remove(Id, { force: true });
+  }
+});
+
+test('real system and image answers match the shared wire types: version, info, events, images', async () => {
+  check(await client.system.version(), obj(version), 'version');
+  check(await client.system.info(), obj(info), 'info');
+  const since = Date.now() / 1000 - 60;
+  const events = await client.system.events({ since, until: Date.now() / 1000 + 0.5 });
+  let n = 0;
+  for await (const e of events) {
+    check(e, obj(event), `event ${n++}`);
+  }
+  assert.ok(n > 0, 'events were replayed');
+  check(await client.images.list(), obj(imageSummary, { each: true }), 'images');
+  check(await client.images.inspect('busybox'), obj(imageInspect), 'image inspect');
+});
+
+test('the checker fails on a missing field and on a wrong kind', () => {
+  assert.throws(() => check({ pid: 1 }, obj(processReport), 'p'), /p\.nsPid: undefined/);
+  assert.throws(() => check({ ...{ pid: '1' } }, { shape: { pid: N } }, 'p'), /p\.pid: string is not one of number/);
+});
