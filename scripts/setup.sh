@@ -18,6 +18,11 @@ declare -A FILES=(
   [libc6-dev]=/usr/include/stdio.h  # with gcc: a static libc for moorage-init
   [git]=/usr/bin/git                # the build stamp; scripts/fresh-check.sh
   [attr]=/usr/bin/getfattr          # tests read extended attributes of unpacked layers
+  [docker-registry]=/usr/bin/docker-registry  # tests pull from and push to a real registry
+  [skopeo]=/usr/bin/skopeo          # tests push the OCI layouts they write to that registry
+  [zstd]=/usr/bin/zstd              # zstd layers: moorage decompresses with unzstd; tests compress
+  [apache2-utils]=/usr/bin/htpasswd # the basic-auth registry's password file
+  [docker.io]=/usr/sbin/dockerd     # the pull benchmark runs Docker 20.10 beside moorage
 )
 
 installed() { [[ $(dpkg-query -W -f='${Status}' "$1" 2>/dev/null) == 'install ok installed' ]]; }
@@ -26,13 +31,8 @@ need=()
 for pkg in "${!FILES[@]}"; do
   installed "$pkg" || need+=("$pkg")
 done
-# The tests drive the docker CLI. Debian's docker.io brings one (and a dockerd that must not
-# start); a docker CLI already on PATH is used as it is.
-docker_from_debian=0
-if ! command -v docker >/dev/null 2>&1; then
-  need+=(docker.io)
-  docker_from_debian=1
-fi
+# The tests drive the docker CLI: a docker CLI already on PATH is used as it is, else docker.io's.
+# Its dockerd (and docker-registry's service) must not start on their own: see below.
 
 if ((${#need[@]})); then
   echo "setup: installing ${need[*]}" >&2
@@ -58,12 +58,9 @@ if ((${#missing[@]})); then
   printf 'setup: still missing after installing: %s\n' "${missing[@]}" >&2
   exit 1
 fi
-if ((docker_from_debian)); then
-  # Only the CLI is wanted: a dockerd left running by the package would shadow nothing of ours,
-  # but it is not ours to run.
-  if command -v systemctl >/dev/null 2>&1 && [[ -d /run/systemd/system ]]; then
-    systemctl disable --now docker.service docker.socket containerd.service >/dev/null 2>&1 || true
-  fi
+if ((${#need[@]})) && command -v systemctl >/dev/null 2>&1 && [[ -d /run/systemd/system ]]; then
+  # Only the binaries are wanted: the bench and the tests start their own dockerd and registries.
+  systemctl disable --now docker.service docker.socket containerd.service docker-registry.service >/dev/null 2>&1 || true
 fi
 
 # npm dependencies: installed when missing or when the lock file changed since the last install.
