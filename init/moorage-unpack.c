@@ -16,7 +16,8 @@
  *   u32 rdev_major, u32 rdev_minor, u32 path_len, u32 link_len, u32 xattr_len, u64 data_len
  * then the path, the link target, the xattrs (u32 name_len, name, u32 value_len, value, ...)
  * and the file's data. Ops: 1 directory, 2 file, 3 symlink, 4 hard link, 5 device or fifo
- * (mode carries the type), 6 finish (directory times).
+ * (mode carries the type), 6 finish (directory times), 7 xattrs only, on a directory made
+ * where missing (an overlay opaque marker, which a layer may send before or after its dir).
  * Answer on stdout when stdin ends: "ok N\n" (N entries), or, at the first failure and with exit
  * status 1, "error input PATH: MESSAGE\n" for a request the archive should not have made (a path
  * through a symlink, a link out) or "error system PATH: MESSAGE\n" for a failure of the host.
@@ -39,7 +40,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-enum { OP_DIR = 1, OP_FILE, OP_SYMLINK, OP_HARDLINK, OP_NODE, OP_FINISH };
+enum { OP_DIR = 1, OP_FILE, OP_SYMLINK, OP_HARDLINK, OP_NODE, OP_FINISH, OP_XATTR };
 
 struct header {
 	uint8_t op, pad1;
@@ -323,6 +324,17 @@ static void entry(const struct header *h, const char *path, const char *link, co
 	parent[plen] = '\0';
 	const char *name = slash ? slash + 1 : path;
 	struct timespec ts[2] = { { h->mtime_sec, h->mtime_nsec }, { h->mtime_sec, h->mtime_nsec } };
+
+	if (h->op == OP_XATTR) {
+		int dfd = open_dir(is_root ? "" : path);
+		int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			fail("open: %s", strerror(errno));
+		apply_xattrs(fd, xattrs, h->xattr_len);
+		close(fd);
+		close(dfd);
+		return;
+	}
 
 	if (is_root) {
 		/* The root's own entry ("./"): metadata only. */

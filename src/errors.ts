@@ -6,17 +6,32 @@
  * @module
  */
 
-/** How an error is answered: the object is missing, the request is wrong, the state forbids it, nothing to do, or the engine or host failed. */
-export type ErrorKind = 'not-found' | 'invalid' | 'conflict' | 'not-modified' | 'system';
+/**
+ * How an error is answered: the object is missing, the request is wrong, the state forbids it,
+ * nothing to do, the credentials were refused, the engine does not do that, or the engine, the
+ * host or a remote (a registry) failed.
+ */
+export type ErrorKind = 'not-found' | 'invalid' | 'conflict' | 'not-modified' | 'unauthorized' | 'not-implemented' | 'system';
 
 /** Every code, with its kind. */
 export const ERROR_CODES = {
   MOORAGE_NOT_FOUND: 'not-found',
   MOORAGE_NO_SUCH_CONTAINER: 'not-found',
   MOORAGE_NO_SUCH_IMAGE: 'not-found',
+  MOORAGE_NO_SUCH_BLOB: 'not-found',
+  /** The registry has no such tag or digest (moby: `manifest for X not found`, 404). */
+  MOORAGE_MANIFEST_UNKNOWN: 'not-found',
+  /** The registry has no such repository (`NAME_UNKNOWN`, 404). */
+  MOORAGE_REPOSITORY_UNKNOWN: 'not-found',
+  /** The registry refused access (`DENIED`; moby: `pull access denied for X`, 404). */
+  MOORAGE_REGISTRY_DENIED: 'not-found',
   MOORAGE_INVALID_PARAMETER: 'invalid',
   MOORAGE_INVALID_SIGNAL: 'invalid',
   MOORAGE_INVALID_ARCHIVE: 'invalid',
+  /** Not a valid image reference (`invalid reference format`). */
+  MOORAGE_INVALID_REFERENCE: 'invalid',
+  /** A blob whose content does not match its digest or size (a pulled or loaded layer, config or manifest). */
+  MOORAGE_BLOB_INVALID: 'invalid',
   /** The container's command does not exist (a start fails with exit code 127). */
   MOORAGE_COMMAND_NOT_FOUND: 'invalid',
   /** The container's command cannot be executed (a start fails with exit code 126). */
@@ -26,7 +41,17 @@ export const ERROR_CODES = {
   MOORAGE_NOT_RUNNING: 'conflict',
   MOORAGE_IMAGE_IN_USE: 'conflict',
   MOORAGE_NOT_MODIFIED: 'not-modified',
+  /** A registry refused the credentials (`POST /auth`: 401). */
+  MOORAGE_REGISTRY_UNAUTHORIZED: 'unauthorized',
+  /** An endpoint moorage does not implement (`GET /images/search`). */
+  MOORAGE_NOT_SUPPORTED: 'not-implemented',
   MOORAGE_SYSTEM: 'system',
+  /** A registry answered with an error moby passes on as a 500 (`unauthorized`, `toomanyrequests`, …). */
+  MOORAGE_REGISTRY_ERROR: 'system',
+  /** No endpoint of a registry could be reached, or one stopped answering. */
+  MOORAGE_REGISTRY_UNREACHABLE: 'system',
+  /** A manifest or index moorage cannot use: too large, malformed, or of a media type it does not know. */
+  MOORAGE_MANIFEST_INVALID: 'system',
   /** The OCI runtime or the monitor failed to create or start the container (exit code 128). */
   MOORAGE_START_FAILED: 'system',
   /** A stop could not make the container exit within its bounds. */
@@ -75,6 +100,16 @@ export class Conflict extends MoorageError {
 /** Nothing to do: the object is already in the asked state. */
 export class NotModified extends MoorageError {
   constructor(message = 'not modified') { super('MOORAGE_NOT_MODIFIED', message); }
+}
+
+/** A registry refused the credentials. */
+export class Unauthorized extends MoorageError {
+  constructor(message: string) { super('MOORAGE_REGISTRY_UNAUTHORIZED', message); }
+}
+
+/** The engine does not implement this. */
+export class NotSupported extends MoorageError {
+  constructor(message: string) { super('MOORAGE_NOT_SUPPORTED', message); }
 }
 
 /** The engine or the host failed. */

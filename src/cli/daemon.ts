@@ -3,7 +3,7 @@
  * @module
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { defaultConfig } from '../engine/config.ts';
+import { defaultConfig, registrySettings as settingsFrom } from '../engine/config.ts';
 
 /** Builds the `daemon` command. */
 export function daemonCommand(): Command {
@@ -20,6 +20,12 @@ export function daemonCommand(): Command {
     .addOption(new Option('--runtime <name>', 'OCI runtime').choices(['runc', 'crun']).default(d.runtime))
     .option('--cgroup-parent <name>', 'parent cgroup of every container', d.cgroupParent)
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default(d.logLevel))
+    .option('--registry-mirror <url>', 'Docker Hub mirror tried before Docker Hub (repeatable)', collect, [])
+    .option('--insecure-registry <host>', 'registry (host:port or CIDR) reached over HTTPS without verification, then HTTP; 127.0.0.0/8 and ::1 always are (repeatable)', collect, [])
+    .option('--registry-host <name=url>', 'endpoints for a registry, tried before it, images keeping their names: '
+      + 'registry.k8s.io=http://127.0.0.1:5000[,URL...] (repeatable; like containerd\'s hosts.toml)', collect, [])
+    .option('--max-concurrent-downloads <n>', 'layers one pull downloads at once', (v) => positive(v), d.maxConcurrentDownloads)
+    .option('--max-concurrent-uploads <n>', 'layers one push uploads at once', (v) => positive(v), d.maxConcurrentUploads)
     .action(async (o: Record<string, unknown>) => {
       // Loaded only here: the client verbs must not pay for the engine's modules at start-up.
       const { serveDaemon } = await import('../serve.ts');
@@ -28,9 +34,29 @@ export function daemonCommand(): Command {
         defaultStopTimeout: o.defaultStopTimeout as number, init: o.init as boolean, initPath: o.initPath as string,
         stopScope: o.stopScope as 'all' | 'init', runtime: o.runtime as string, cgroupParent: o.cgroupParent as string,
         logLevel: o.logLevel as string,
+        registry: registrySettings(o),
+        maxConcurrentDownloads: o.maxConcurrentDownloads as number, maxConcurrentUploads: o.maxConcurrentUploads as number,
       });
       process.exit(0);
     });
+}
+
+function collect(v: string, all: string[]): string[] {
+  return [...all, v];
+}
+
+function registrySettings(o: Record<string, unknown>) {
+  try {
+    return settingsFrom(o.registryMirror as string[], o.insecureRegistry as string[], o.registryHost as string[]);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
+function positive(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`must be a whole number >= 1, not ${v}`);
+  return n;
 }
 
 function nonNegative(v: string): number {

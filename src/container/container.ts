@@ -41,6 +41,12 @@ export interface ContainerRecord {
   RestartCount: number;
   Task: TaskInfo | null;
   LastStop: StopReport | null;
+  /**
+   * Whether `Config.StopSignal` is the container's own or was copied from its image's
+   * `STOPSIGNAL` at create (Docker copies it; moorage remembers which, for the stop report and
+   * the doctor). Absent: the container's own.
+   */
+  StopSignalFrom?: 'container' | 'image';
 }
 
 /**

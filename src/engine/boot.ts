@@ -21,8 +21,10 @@ export async function bootEngine(config: EngineConfig, log?: Engine['log']): Pro
   await mkdir(config.execRoot, { recursive: true, mode: 0o711 });
   d.cgroups = await detectCgroups();
   d.tasks = new TaskRunner(await selectRuntime(config.runtime, config.execRoot, d.cgroups), await cgroupRoot(), config.cgroupParent, d.exits);
+  await d.content.load();
+  await d.layers.load();
   for (const bad of await d.images.load()) d.log.warn({ image: bad }, 'skipping unreadable image');
-  await ensureBusybox(d.images);
+  await ensureBusybox(d);
   for (const f of await d.containers.load()) {
     d.log.error({ id: f.id, error: f.error }, 'skipping container with an unreadable checkpoint');
   }

@@ -3,6 +3,7 @@
  * @module
  */
 import { fileURLToPath } from 'node:url';
+import { normalizeUrl, parseHostMapping, type RegistrySettings } from '../registry/hosts.ts';
 
 /** Which processes get the stop signal. */
 export type StopScope = 'all' | 'init';
@@ -29,6 +30,12 @@ export interface EngineConfig {
   cgroupParent: string;
   /** pino level. */
   logLevel: string;
+  /** `--registry-mirror`, `--insecure-registry`, `--registry-host`. */
+  registry: RegistrySettings;
+  /** Layers downloaded at once by one pull (dockerd's `--max-concurrent-downloads`). */
+  maxConcurrentDownloads: number;
+  /** Layers uploaded at once by one push (dockerd's `--max-concurrent-uploads`). */
+  maxConcurrentUploads: number;
 }
 
 /** moorage-init as the project's set-up builds it. */
@@ -47,5 +54,18 @@ export function defaultConfig(): EngineConfig {
     runtime: 'runc',
     cgroupParent: 'moorage',
     logLevel: 'info',
+    registry: { mirrors: [], insecure: [], hosts: {} },
+    maxConcurrentDownloads: 3,
+    maxConcurrentUploads: 5,
   };
+}
+
+/** Registry settings from the daemon's flags; a malformed value throws InvalidParameter. */
+export function registrySettings(mirrors: string[], insecure: string[], hostMappings: string[]): RegistrySettings {
+  const hosts: Record<string, string[]> = {};
+  for (const v of hostMappings) {
+    const [name, urls] = parseHostMapping(v);
+    hosts[name] = [...(hosts[name] ?? []), ...urls];
+  }
+  return { mirrors: mirrors.map(normalizeUrl), insecure, hosts };
 }

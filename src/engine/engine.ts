@@ -11,7 +11,10 @@ import pino, { type Logger } from 'pino';
 import type { Container } from '../container/container.ts';
 import { ContainerStore } from '../container/store.ts';
 import { EventBus } from '../events/bus.ts';
+import { ContentStore } from '../content/store.ts';
 import { ImageStore } from '../image/store.ts';
+import { Registry } from '../registry/registry.ts';
+import { LayerStore } from '../snapshots/layers.ts';
 import type { CgroupInfo } from '../runtime/cgroups.ts';
 import { ExitWatcher } from '../runtime/exit-watcher.ts';
 import type { TaskRunner } from '../runtime/task.ts';
@@ -34,6 +37,12 @@ export class Engine {
   readonly log: Logger;
   readonly containers: ContainerStore;
   readonly images: ImageStore;
+  /** Blobs by digest: manifests, configs, layer archives. */
+  readonly content: ContentStore;
+  /** Unpacked layers by chain ID. */
+  readonly layers: LayerStore;
+  /** The distribution client (mirrors, insecure registries, tokens). */
+  readonly registry: Registry;
   readonly events = new EventBus();
   readonly exits: ExitWatcher;
   /** Set at boot, once the runtime is chosen. */
@@ -56,6 +65,9 @@ export class Engine {
     this.log = log;
     this.containers = new ContainerStore(join(config.dataRoot, 'containers'));
     this.images = new ImageStore(join(config.dataRoot, 'images'));
+    this.content = new ContentStore(join(config.dataRoot, 'content'));
+    this.layers = new LayerStore(join(config.dataRoot, 'layers'));
+    this.registry = new Registry(config.registry);
     this.exits = new ExitWatcher(join(config.execRoot, 'exits'));
   }
 

@@ -1,42 +1,45 @@
 /**
- * The image store: each image is one layer directory plus its metadata, under
- * `<data-root>/images/<hex id>/`. Looked up by ID, ID prefix, or repository[:tag].
+ * The image store: each image's metadata, in `<data-root>/images/<hex id>.json`. An image is its
+ * config (whose digest is its ID), the blobs of its layers in the content store, and the chain
+ * IDs of its unpacked layers; names are `RepoTags` (`name:tag`, familiar form) and `RepoDigests`
+ * (`name@sha256:…`). Lookups take names the engine has normalised, IDs and ID prefixes.
  * @module
  */
-import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Conflict, NotFound } from '../errors.ts';
 import { writeFileAtomic } from '../atomic-write.ts';
+import { NotFound } from '../errors.ts';
+import type { Descriptor, ImageConfigFile } from '../wire/oci.ts';
+import { runtimeDefaults, type ImageConfig } from './config.ts';
 
-/** The runtime defaults an image gives its containers. */
-export interface ImageConfig {
-  Cmd: string[] | null;
-  Entrypoint: string[] | null;
-  Env: string[];
-  WorkingDir: string;
-  User: string;
-  Labels: Record<string, string>;
-  StopSignal?: string;
-}
+export type { ImageConfig } from './config.ts';
 
-/** One image's metadata, in Docker's field names. */
+/** One image's metadata. */
 export interface ImageRecord {
-  /** `sha256:<64 hex>` */
+  /** `sha256:<64 hex>`: the digest of its config. */
   Id: string;
   RepoTags: string[];
+  RepoDigests: string[];
+  /** RFC 3339. */
   Created: string;
+  /** Bytes of file content of all its layers. */
   Size: number;
   Comment: string;
+  /** The runtime defaults it gives containers (from `config.config`). */
   Config: ImageConfig;
+  /** The whole image config, as in its blob. */
+  config: ImageConfigFile;
+  /** Its layers' blobs in the content store, bottom first. */
+  layers: Descriptor[];
+  /** The chain ID of each layer, bottom first (the last one is its root filesystem). */
+  chain: string[];
+  /** The manifest it was pulled or loaded with, when it came with one. */
+  manifest?: Descriptor;
+  /** When a tag last moved to it (RFC 3339). */
+  LastTagTime: string;
 }
 
-/** Normalises a reference to `name:tag` (tag `latest` by default). */
-export function normalizeRef(ref: string): string {
-  const slash = ref.lastIndexOf('/');
-  return ref.indexOf(':', slash + 1) >= 0 ? ref : `${ref}:latest`;
-}
-
-/** The images of one daemon. */
+/** The images of one engine. */
 export class ImageStore {
   readonly dir: string;
   #images = new Map<string, ImageRecord>();
@@ -46,17 +49,17 @@ export class ImageStore {
     this.dir = dir;
   }
 
-  /** Reads every image's metadata; unreadable ones are skipped and their names returned. */
+  /** Reads every image; unreadable ones are skipped and their names returned. */
   async load(): Promise<string[]> {
     await mkdir(this.dir, { recursive: true });
     const bad: string[] = [];
     for (const name of await readdir(this.dir)) {
-      if (name.startsWith('tmp-')) {
-        await rm(join(this.dir, name), { recursive: true, force: true });
+      if (!name.endsWith('.json')) {
+        bad.push(name); // not an image of this store (an older layout's directory)
         continue;
       }
       try {
-        const rec = JSON.parse(await readFile(join(this.dir, name, 'image.json'), 'utf8')) as ImageRecord;
+        const rec = JSON.parse(await readFile(join(this.dir, name), 'utf8')) as ImageRecord;
         this.#images.set(rec.Id, rec);
       } catch {
         bad.push(name);
@@ -65,33 +68,32 @@ export class ImageStore {
     return bad;
   }
 
-  /** A fresh temporary directory to build a layer in; move it in with {@link commit}. */
-  async scratch(): Promise<string> {
-    const dir = join(this.dir, `tmp-${process.pid}-${Math.random().toString(16).slice(2)}`);
-    await mkdir(join(dir, 'rootfs'), { recursive: true });
-    return dir;
-  }
-
   /**
-   * Moves a built layer into place as image `rec`, and takes its tags away from older images.
-   * An image with the same ID keeps its layer and gains the tags.
+   * Records an image and moves its tags to it from any other image. An image with the same ID
+   * gains the tags and digests. Resolves the stored record and the IDs that lost a tag.
    */
-  async commit(scratch: string, rec: ImageRecord): Promise<ImageRecord> {
-    const existing = this.#images.get(rec.Id);
-    for (const tag of rec.RepoTags) await this.#untag(tag);
-    if (existing) {
-      await rm(scratch, { recursive: true, force: true });
-      existing.RepoTags = [...new Set([...existing.RepoTags, ...rec.RepoTags])];
-      await this.#save(existing);
-      return existing;
+  async add(rec: Omit<ImageRecord, 'Config'>): Promise<{ image: ImageRecord; untagged: { id: string; tag: string }[] }> {
+    const untagged: { id: string; tag: string }[] = [];
+    for (const tag of rec.RepoTags) {
+      for (const other of this.#images.values()) {
+        if (other.Id !== rec.Id && other.RepoTags.includes(tag)) {
+          untagged.push({ id: other.Id, tag });
+          await this.untag(tag);
+        }
+      }
     }
-    await writeFileAtomic(join(scratch, 'image.json'), JSON.stringify(rec));
-    await rename(scratch, this.#dirOf(rec.Id));
-    this.#images.set(rec.Id, rec);
-    return rec;
+    const existing = this.#images.get(rec.Id);
+    const image: ImageRecord = existing
+      ? { ...existing, RepoTags: union(existing.RepoTags, rec.RepoTags), RepoDigests: union(existing.RepoDigests, rec.RepoDigests),
+        manifest: existing.manifest ?? rec.manifest, layers: rec.manifest && !existing.manifest ? rec.layers : existing.layers,
+        LastTagTime: rec.RepoTags.length ? rec.LastTagTime : existing.LastTagTime }
+      : { ...rec, Config: runtimeDefaults(rec.config) };
+    this.#images.set(image.Id, image);
+    await this.#save(image);
+    return { image, untagged };
   }
 
-  /** Finds an image by ID, `sha256:` ID, unique ID prefix, or name[:tag]. */
+  /** Finds an image by ID, `sha256:` ID, unique ID prefix, tag or digest reference (normalised). */
   get(ref: string): ImageRecord {
     const found = this.find(ref);
     if (!found) throw new NotFound(`No such image: ${ref}`, 'MOORAGE_NO_SUCH_IMAGE');
@@ -100,11 +102,10 @@ export class ImageStore {
 
   /** Like {@link get}, undefined on a miss. */
   find(ref: string): ImageRecord | undefined {
-    const hex = ref.replace(/^sha256:/, '');
-    const tagged = normalizeRef(ref);
     for (const img of this.#images.values()) {
-      if (img.RepoTags.includes(tagged)) return img;
+      if (img.RepoTags.includes(ref) || img.RepoDigests.includes(ref)) return img;
     }
+    const hex = ref.replace(/^sha256:/, '');
     if (/^[0-9a-f]{4,64}$/.test(hex)) {
       const matches = [...this.#images.values()].filter((i) => i.Id.slice(7).startsWith(hex));
       if (matches.length === 1) return matches[0];
@@ -112,63 +113,66 @@ export class ImageStore {
     return undefined;
   }
 
+  /** The image with this exact ID. */
+  byId(id: string): ImageRecord | undefined {
+    return this.#images.get(id);
+  }
+
   /** Every image. */
   all(): ImageRecord[] {
     return [...this.#images.values()];
   }
 
-  /** The image's root filesystem (the overlay's lower layer). */
-  rootfs(img: ImageRecord): string {
-    return join(this.#dirOf(img.Id), 'rootfs');
+  /** Adds a tag to an image (taking it from whichever image had it); resolves the ID that lost it. */
+  async tag(id: string, tag: string): Promise<string | undefined> {
+    const img = this.#images.get(id);
+    if (!img) throw new NotFound(`No such image: ${id}`, 'MOORAGE_NO_SUCH_IMAGE');
+    if (img.RepoTags.includes(tag)) return undefined;
+    const previous = this.all().find((i) => i.RepoTags.includes(tag));
+    if (previous) await this.untag(tag);
+    img.RepoTags = [...img.RepoTags, tag];
+    img.LastTagTime = new Date().toISOString();
+    await this.#save(img);
+    return previous?.Id;
   }
 
-  /**
-   * Removes a tag, or the image when `ref` is an ID or its last tag. `inUse` says whether
-   * containers use the image (then only `force` removes it). Returns what was done.
-   */
-  async remove(ref: string, inUse: boolean, force: boolean): Promise<{ Untagged?: string; Deleted?: string }[]> {
-    const img = this.get(ref);
-    const byTag = img.RepoTags.includes(normalizeRef(ref)) && !ref.startsWith('sha256:') && !img.Id.slice(7).startsWith(ref);
-    const out: { Untagged?: string; Deleted?: string }[] = [];
-    if (byTag && img.RepoTags.length > 1) {
-      await this.#untag(normalizeRef(ref));
-      return [{ Untagged: normalizeRef(ref) }];
-    }
-    if (inUse && !force) {
-      throw new Conflict(`conflict: unable to remove repository reference "${ref}" (must force) - container is using its referenced image ${img.Id.slice(7, 19)}`, 'MOORAGE_IMAGE_IN_USE');
-    }
-    for (const t of img.RepoTags) out.push({ Untagged: t });
-    if (inUse) {
-      // Forced while containers use it: untag only, as Docker does; the layer stays.
-      img.RepoTags = [];
-      await this.#save(img);
-      return out;
-    }
-    this.#images.delete(img.Id);
-    await rm(this.#dirOf(img.Id), { recursive: true, force: true });
-    out.push({ Deleted: img.Id });
-    return out;
-  }
-
-  /** Takes a tag away from whichever image has it, and saves that image. */
-  async #untag(tag: string): Promise<void> {
+  /** Takes a tag away from whichever image has it (and the digests of that repository when it was the last tag there). */
+  async untag(tag: string): Promise<void> {
     for (const img of this.#images.values()) {
-      if (img.RepoTags.includes(tag)) {
-        img.RepoTags = img.RepoTags.filter((t) => t !== tag);
-        await this.#save(img);
-      }
+      if (!img.RepoTags.includes(tag)) continue;
+      img.RepoTags = img.RepoTags.filter((t) => t !== tag);
+      await this.#save(img);
     }
+  }
+
+  /** Removes a repository digest reference. */
+  async undigest(id: string, ref: string): Promise<void> {
+    const img = this.#images.get(id);
+    if (!img || !img.RepoDigests.includes(ref)) return;
+    img.RepoDigests = img.RepoDigests.filter((r) => r !== ref);
+    await this.#save(img);
+  }
+
+  /** Deletes an image's record (its blobs and layers are collected by the engine). */
+  async delete(id: string): Promise<void> {
+    if (!this.#images.delete(id)) return;
+    await (this.#saving.get(id) ?? Promise.resolve()).catch(() => {});
+    await rm(this.#fileOf(id), { force: true });
   }
 
   /** Saves an image's metadata; saves of one image are chained so the newest lands last. */
   #save(img: ImageRecord): Promise<void> {
     const next = (this.#saving.get(img.Id) ?? Promise.resolve()).catch(() => {})
-      .then(() => writeFileAtomic(join(this.#dirOf(img.Id), 'image.json'), JSON.stringify(img)));
+      .then(() => (this.#images.get(img.Id) === img ? writeFileAtomic(this.#fileOf(img.Id), JSON.stringify(img)) : undefined));
     this.#saving.set(img.Id, next);
     return next;
   }
 
-  #dirOf(id: string): string {
-    return join(this.dir, id.replace(/^sha256:/, ''));
+  #fileOf(id: string): string {
+    return join(this.dir, `${id.replace(/^sha256:/, '')}.json`);
   }
+}
+
+function union(a: string[], b: string[]): string[] {
+  return [...new Set([...a, ...b])];
 }

@@ -7,15 +7,15 @@
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { posix } from 'node:path';
-import { PassThrough, type Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
-import { InvalidParameter } from '../errors.ts';
+import { InvalidParameter, MoorageError } from '../errors.ts';
+import { decompress } from './decompress.ts';
 import { readTar, type TarEntry } from './tar-reader.ts';
 import { Unpacker, type EntryMeta } from './unpacker.ts';
+import { layerXattrAllowed, OPAQUE_XATTR, whiteoutAction } from './whiteout.ts';
 
 /** What an extraction produced. */
 export interface Extracted {
-  /** sha256 of the (uncompressed) tar stream: the layer's identity. */
+  /** sha256 hex of the uncompressed tar stream: the layer's diffID. */
   digest: string;
   /** Bytes of file content written. */
   size: number;
@@ -39,24 +39,35 @@ const S_IFCHR = 0o020000;
 const S_IFBLK = 0o060000;
 const S_IFIFO = 0o010000;
 
+/** Options of {@link extractLayer}. */
+export interface ExtractOptions {
+  /** Called with the count of (compressed) input bytes as they are read. */
+  onBytes?: (n: number) => void;
+}
+
 /**
- * Extracts `input` (tar, optionally gzip) into the directory `root` (created if missing). On a
- * bad entry it throws {@link InvalidParameter}; the caller deletes `root`, so nothing is kept.
+ * Extracts `input` (a tar, plain, gzip or zstd) into the directory `root` (created if missing)
+ * as an overlay layer: whiteouts become overlay whiteouts and opaque dirs. The digest is the
+ * layer's diffID (the sha256 of the uncompressed tar). On a bad entry it throws
+ * {@link InvalidParameter}; the caller deletes `root`, so nothing is kept.
  */
-export async function extractLayer(input: Readable, root: string, onBytes?: (n: number) => void): Promise<Extracted> {
+export async function extractLayer(input: AsyncIterable<Buffer>, root: string, opts: ExtractOptions = {}): Promise<Extracted> {
   await mkdir(root, { recursive: true });
   const hash = createHash('sha256');
-  const head = await firstBytes(input);
-  const source = head.gzip ? head.stream.pipe(createGunzip()) : head.stream;
-  source.on('error', () => {}); // reported through the reader's iteration
+  const counted = (async function* () {
+    for await (const chunk of input) {
+      opts.onBytes?.(chunk.length);
+      yield chunk;
+    }
+  })();
   const tapped = (async function* () {
     try {
-      for await (const chunk of source as AsyncIterable<Buffer>) {
+      for await (const chunk of decompress(counted)) {
         hash.update(chunk);
-        onBytes?.(chunk.length);
         yield chunk;
       }
     } catch (err) {
+      if (err instanceof MoorageError) throw err;
       throw new InvalidParameter(`invalid image archive: ${(err as Error).message}`, 'MOORAGE_INVALID_ARCHIVE');
     }
   })();
@@ -71,7 +82,7 @@ export async function extractLayer(input: Readable, root: string, onBytes?: (n: 
     await unpack.finish();
   } catch (err) {
     await unpack.abort();
-    input.resume();
+    await tapped.return(undefined).catch(() => {});
     throw err;
   }
   return { digest: hash.digest('hex'), size, entries };
@@ -80,8 +91,16 @@ export async function extractLayer(input: Readable, root: string, onBytes?: (n: 
 /** Sends one entry to the helper; returns the bytes of content written. */
 async function writeEntry(u: Unpacker, e: TarEntry): Promise<number> {
   const path = safeEntryPath(e.name);
-  const meta: EntryMeta = { mode: e.mode, uid: e.uid, gid: e.gid, mtime: e.mtime, xattrs: e.xattrs };
+  const xattrs = Object.fromEntries(Object.entries(e.xattrs).filter(([k]) => layerXattrAllowed(k)));
+  const meta: EntryMeta = { mode: e.mode, uid: e.uid, gid: e.gid, mtime: e.mtime, xattrs };
   if (path === '.' && e.type !== 'directory') throw new InvalidParameter(`invalid tar entry "${e.name}": the root must be a directory`, 'MOORAGE_INVALID_ARCHIVE');
+  const wh = whiteoutAction(path);
+  switch (wh.kind) {
+    case 'skip': return 0;
+    case 'opaque': await u.xattr(wh.dir, { [OPAQUE_XATTR]: Buffer.from('y') }); return 0;
+    case 'whiteout': await u.node(wh.path, { ...meta, mode: S_IFCHR, xattrs: {} }, 0, 0); return 0;
+    case 'entry': break;
+  }
   switch (e.type) {
     case 'directory': await u.dir(path, meta); return 0;
     case 'file': await u.file(path, meta, e.size, e.body); return e.size;
@@ -91,24 +110,4 @@ async function writeEntry(u: Unpacker, e: TarEntry): Promise<number> {
     case 'block': await u.node(path, { ...meta, mode: meta.mode | S_IFBLK }, e.devmajor, e.devminor); return 0;
     case 'fifo': await u.node(path, { ...meta, mode: meta.mode | S_IFIFO }, 0, 0); return 0;
   }
-}
-
-/** Peeks at the first bytes to tell gzip from plain tar, keeping them in the stream. */
-async function firstBytes(input: Readable): Promise<{ gzip: boolean; stream: Readable }> {
-  const out = new PassThrough();
-  return new Promise((resolve, reject) => {
-    const onReadable = () => {
-      const chunk = input.read() as Buffer | null;
-      if (chunk === null) return;
-      input.off('readable', onReadable);
-      input.off('end', onEnd);
-      out.write(chunk);
-      input.pipe(out);
-      resolve({ gzip: chunk[0] === 0x1f && chunk[1] === 0x8b, stream: out });
-    };
-    const onEnd = () => { out.end(); resolve({ gzip: false, stream: out }); };
-    input.on('readable', onReadable);
-    input.once('end', onEnd);
-    input.once('error', reject);
-  });
 }

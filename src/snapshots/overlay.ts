@@ -1,5 +1,6 @@
 /**
- * A container's root filesystem: an overlay mount with the image's layer below and the
+ * A container's root filesystem: an overlay mount with the image's layers below (as short links
+ * relative to the layer store, so a deep image fits the kernel's one-page option limit) and the
  * container's writable layer above.
  * @module
  */
@@ -10,26 +11,40 @@ import { SystemError } from '../errors.ts';
 
 const run = promisify(execFile);
 const MOUNT_TIMEOUT_MS = 30_000;
+/** mount(2) takes its options in one page. */
+const PAGE = 4096;
 
 /** The directories of one overlay. */
 export interface OverlayDirs {
-  lower: string;
+  /** Lower dirs, top first, relative to `base`. */
+  lower: string[];
+  /** The directory the lower dirs are relative to (the layer store). */
+  base: string;
   upper: string;
   work: string;
   merged: string;
 }
 
 /** Creates the writable layer's directories (at container create). */
-export async function prepareOverlay(d: OverlayDirs): Promise<void> {
+export async function prepareOverlay(d: Pick<OverlayDirs, 'upper' | 'work' | 'merged'>): Promise<void> {
   await Promise.all([d.upper, d.work, d.merged].map((p) => mkdir(p, { recursive: true })));
+}
+
+/** The mount options; mount(8) runs in `base`, where the kernel resolves the relative lower dirs. */
+export function overlayOptions(d: OverlayDirs): string {
+  const opts = `lowerdir=${d.lower.join(':')},upperdir=${d.upper},workdir=${d.work}`;
+  if (Buffer.byteLength(opts) >= PAGE - 1) {
+    throw new SystemError(`cannot mount layer, mount label too large (${d.lower.length} layers)`);
+  }
+  return opts;
 }
 
 /** Mounts the overlay unless it is mounted already. */
 export async function mountOverlay(d: OverlayDirs): Promise<void> {
   if (await isMounted(d.merged)) return;
+  const opts = overlayOptions(d);
   try {
-    await run('mount', ['-t', 'overlay', 'overlay', '-o',
-      `lowerdir=${d.lower},upperdir=${d.upper},workdir=${d.work}`, d.merged], { timeout: MOUNT_TIMEOUT_MS });
+    await run('mount', ['-t', 'overlay', 'overlay', '-o', opts, d.merged], { timeout: MOUNT_TIMEOUT_MS, cwd: d.base });
   } catch (err) {
     throw new SystemError(`mounting the container's rootfs failed: ${(err as { stderr?: string }).stderr?.trim() || (err as Error).message}`);
   }

@@ -12,7 +12,7 @@ import { InvalidParameter, SystemError } from '../errors.ts';
 /** moorage-unpack as the project's set-up builds it. */
 export const UNPACK_PATH = fileURLToPath(new URL('../../init/build/moorage-unpack', import.meta.url));
 
-const OP = { dir: 1, file: 2, symlink: 3, hardlink: 4, node: 5, finish: 6 } as const;
+const OP = { dir: 1, file: 2, symlink: 3, hardlink: 4, node: 5, finish: 6, xattr: 7 } as const;
 const HEADER = 56;
 
 /** Ownership, mode and time of an entry. */
@@ -88,6 +88,11 @@ export class Unpacker {
   /** A character or block device or a fifo; `meta.mode` carries the file type bits. */
   node(path: string, meta: EntryMeta, major: number, minor: number): Promise<void> {
     return this.#send(OP.node, path, '', meta, 0, major, minor);
+  }
+
+  /** Sets extended attributes on a directory (made with 0755 where missing), e.g. overlay's opaque marker. */
+  xattr(path: string, xattrs: Record<string, Buffer>): Promise<void> {
+    return this.#send(OP.xattr, path, '', { mode: 0, uid: 0, gid: 0, mtime: new Date(0), xattrs }, 0);
   }
 
   /** Applies directory times and waits for the helper's verdict: the number of requests. */

@@ -5,6 +5,9 @@
  * @module
  */
 
+/** Where a stop's signal came from: the stop request, the container's `StopSignal`, the image's `STOPSIGNAL`, or SIGTERM by default. */
+export type SignalSource = 'request' | 'container' | 'image' | 'default';
+
 /** How one process ended during a stop. */
 export type ProcessEnd =
   | 'exited'                 // exited by itself, with exitCode
@@ -35,6 +38,8 @@ export interface ProcessReport {
 export interface StopReport {
   /** The stop signal, by name. */
   signal: string;
+  /** Where the signal came from (absent in reports of older engines). */
+  signalSource?: SignalSource;
   /** The timeout in seconds (-1: forever). */
   timeout: number;
   /** `all`: every process got the signal; `init`: only PID 1, as Docker does. */
@@ -75,6 +80,8 @@ export interface ProcessDiagnosis {
 export interface Diagnosis {
   container: string;
   signal: string;
+  /** Where the stop signal comes from. */
+  signalSource: SignalSource;
   timeout: number;
   scope: 'all' | 'init';
   init: boolean;

@@ -45,7 +45,7 @@ const processReport: Shape<ProcessReport> = {
   exitCode: ['number', 'undefined'], killSignal: ['string', 'undefined'], endedAt: ['string', 'undefined'],
 };
 const stopReport: Shape<StopReport> = {
-  signal: S, timeout: N, scope: S, startedAt: S, finishedAt: S, escalated: B, exitCode: N,
+  signal: S, signalSource: S, timeout: N, scope: S, startedAt: S, finishedAt: S, escalated: B, exitCode: N,
   processes: obj(processReport, { each: true }),
 };
 const state: Shape<ContainerStateJSON> = {
@@ -79,7 +79,7 @@ const processDiagnosis: Shape<ProcessDiagnosis> = {
   pid: N, nsPid: ['number', 'null'], command: S, catches: B, ignores: B, blocks: B, fate: S, explanation: S,
 };
 const diagnosis: Shape<Diagnosis> = {
-  container: S, signal: S, timeout: N, scope: S, init: B, processes: obj(processDiagnosis, { each: true }), outcome: S,
+  container: S, signal: S, signalSource: S, timeout: N, scope: S, init: B, processes: obj(processDiagnosis, { each: true }), outcome: S,
   seconds: N, summary: S, withoutInit: ['string', 'null'], fixes: A,
 };
 const version: Shape<VersionResponse> = {

@@ -97,11 +97,15 @@ class StopProgress {
   }
 }
 
+const SOURCE_TEXT: Record<NonNullable<StopReport['signalSource']>, string> = {
+  request: 'asked by the stop', container: "the container's StopSignal", image: "the image's STOPSIGNAL", default: 'the default',
+};
+
 /** Human rendering of a stop report. */
 export function formatStopReport(r: StopReport | null): string {
   if (!r) return '  (no stop report: the daemon did not record one)\n';
   const took = (Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000;
-  const head = [`  signal ${r.signal}`];
+  const head = [`  signal ${r.signal}${r.signalSource ? ` (${SOURCE_TEXT[r.signalSource]})` : ''}`];
   if (r.scope) head.push(r.scope === 'all' ? 'to every process' : 'to PID 1 only');
   if (r.timeout !== undefined) head.push(`timeout ${r.timeout < 0 ? 'none' : `${r.timeout}s`}`);
   if (Number.isFinite(took)) head.push(`took ${took.toFixed(2)}s`);

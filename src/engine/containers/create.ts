@@ -12,6 +12,7 @@ import { prepareOverlay } from '../../snapshots/overlay.ts';
 import { parseSignal } from '../../runtime/signals.ts';
 import type { Engine } from '../engine.ts';
 import { randomName } from './names.ts';
+import { findImage } from '../images/resolve.ts';
 
 /** The body of a create request, as Docker clients send it. */
 export interface CreateBody extends Partial<Omit<KnownConfig, 'Cmd' | 'Entrypoint'>> {
@@ -31,7 +32,7 @@ export async function createContainer(d: Engine, name: string | undefined, body:
     throw new InvalidParameter(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
   }
   if (!body.Image) throw new InvalidParameter('no image specified');
-  const image = d.images.find(body.Image);
+  const image = findImage(d, body.Image);
   if (!image) throw new NotFound(`No such image: ${body.Image}`, 'MOORAGE_NO_SUCH_IMAGE');
 
   const hc = body.HostConfig ?? {};
@@ -65,13 +66,17 @@ export async function createContainer(d: Engine, name: string | undefined, body:
     Image: body.Image,
     WorkingDir: body.WorkingDir || image.Config.WorkingDir || '',
     Labels: { ...image.Config.Labels, ...(body.Labels ?? {}) },
+    ...mergeMaps('ExposedPorts', image.Config.ExposedPorts, body.ExposedPorts),
+    ...mergeMaps('Volumes', image.Config.Volumes, body.Volumes),
     Tty: Boolean(body.Tty),
     OpenStdin: Boolean(body.OpenStdin),
     AttachStdin: Boolean(body.AttachStdin),
     AttachStdout: body.AttachStdout ?? true,
     AttachStderr: body.AttachStderr ?? true,
   };
-  if (!config.StopSignal && image.Config.StopSignal) config.StopSignal = image.Config.StopSignal;
+  // Docker copies the image's STOPSIGNAL into the container's config; moorage also remembers whose it is.
+  const stopSignalFrom = !config.StopSignal && image.Config.StopSignal ? 'image' : 'container';
+  if (stopSignalFrom === 'image') config.StopSignal = image.Config.StopSignal;
   delete (config as Record<string, unknown>).HostConfig;
   delete (config as Record<string, unknown>).NetworkingConfig;
   const hostConfig: HostConfig = {
@@ -85,10 +90,10 @@ export async function createContainer(d: Engine, name: string | undefined, body:
   const record: ContainerRecord = {
     Id: id, Name: finalName, Created: new Date().toISOString(),
     Path: argv[0]!, Args: argv.slice(1), Image: image.Id, Config: config, HostConfig: hostConfig,
-    State: initialState(), RestartCount: 0, Task: null, LastStop: null,
+    State: initialState(), RestartCount: 0, Task: null, LastStop: null, StopSignalFrom: stopSignalFrom,
   };
   const c = await d.containers.add(record);
-  await prepareOverlay({ lower: d.images.rootfs(image), upper: c.upperDir, work: c.workDir, merged: c.rootfsDir });
+  await prepareOverlay({ upper: c.upperDir, work: c.workDir, merged: c.rootfsDir });
   d.emit(c, 'create');
   return { Id: id, Warnings: [] };
 }
@@ -111,6 +116,12 @@ function toList(v: string[] | string | null | undefined): string[] | null {
     throw new InvalidParameter('Cmd and Entrypoint must be lists of strings');
   }
   return v;
+}
+
+/** An image's map (ExposedPorts, Volumes) under the container's own, omitted when both are empty. */
+function mergeMaps(key: 'ExposedPorts' | 'Volumes', image: Record<string, object> | undefined, own: unknown): Record<string, Record<string, object>> {
+  const merged = { ...image, ...(own && typeof own === 'object' ? own as Record<string, object> : {}) };
+  return Object.keys(merged).length ? { [key]: merged } : {};
 }
 
 /** Container env over image env, by variable name. */

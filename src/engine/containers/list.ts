@@ -6,6 +6,7 @@ import type { Container } from '../../container/container.ts';
 import { InvalidParameter } from '../../errors.ts';
 import { matchLabels, parseFilters } from '../../events/filters.ts';
 import type { Engine } from '../engine.ts';
+import { findImage } from '../images/resolve.ts';
 
 /** Filter keys a container listing accepts. */
 export const LIST_FILTERS = ['name', 'id', 'status', 'label', 'exited', 'ancestor', 'before', 'since', 'health', 'network', 'volume', 'publish', 'expose', 'isolation', 'is-task'] as const;
@@ -26,7 +27,7 @@ export function listContainers(d: Engine, opts: { all: boolean; limit?: number; 
     if (f.has('status') && !f.get('status')!.includes(c.state.status)) return false;
     if (f.has('label') && !matchLabels(f.get('label')!, c.config.Labels)) return false;
     if (f.has('exited') && (c.state.running || !f.get('exited')!.map(Number).includes(c.state.data.ExitCode) || c.state.status === 'created')) return false;
-    if (f.has('ancestor') && !f.get('ancestor')!.some((v) => v === c.config.Image || d.images.find(v)?.Id === c.record.Image)) return false;
+    if (f.has('ancestor') && !f.get('ancestor')!.some((v) => v === c.config.Image || findImage(d, v)?.Id === c.record.Image)) return false;
     return true;
   });
   for (const key of ['before', 'since'] as const) {

@@ -14,6 +14,7 @@ import { parseBind } from '../../container/binds.ts';
 import type { Engine } from '../engine.ts';
 import { watchExit } from './exit.ts';
 import { removeContainer } from './remove.ts';
+import { containerOverlay } from '../images/rootfs.ts';
 import { initFlags } from '../stop/plan.ts';
 import { stopSettings } from '../stop/settings.ts';
 
@@ -45,10 +46,9 @@ export async function startContainer(d: Engine, c: Container, opts: { manual?: b
 
 async function run(d: Engine, c: Container, manual: boolean): Promise<void> {
   await d.inflight.tornDown(c.id);
-  const image = d.images.find(c.record.Image);
-  if (!image) throw new Conflict(`cannot start container ${c.name}: its image ${c.record.Image} is gone`);
+  const overlay = containerOverlay(d, c);
   try {
-    await mountOverlay({ lower: d.images.rootfs(image), upper: c.upperDir, work: c.workDir, merged: c.rootfsDir });
+    await mountOverlay(overlay);
     const user = await resolveUser(c.rootfsDir, c.config.User);
     const { args, binds } = await processArgs(d, c);
     const env = c.config.Env.some((e) => e.startsWith('HOME=')) ? c.config.Env : [...c.config.Env, `HOME=${user.home}`];

@@ -8,10 +8,10 @@ import type { Container } from '../../container/container.ts';
 import { parseBind, type Bind } from '../../container/binds.ts';
 import { statusString } from '../../container/status-string.ts';
 import type { Engine } from '../engine.ts';
+import { imageLowerDirs } from '../images/rootfs.ts';
 
 /** A container as the doors see it. */
 export function containerView(d: Engine, c: Container, now = Date.now()) {
-  const img = d.images.find(c.record.Image);
   return {
     record: c.record,
     state: c.state.data,
@@ -19,7 +19,7 @@ export function containerView(d: Engine, c: Container, now = Date.now()) {
     /** Docker's Status column (`Up 3 seconds`). */
     statusText: statusString(c.state.data, now),
     logPath: c.logPath,
-    layers: { lower: img ? d.images.rootfs(img) : '', upper: c.upperDir, work: c.workDir, merged: c.rootfsDir },
+    layers: { lower: imageLowerDirs(d, c.record.Image), upper: c.upperDir, work: c.workDir, merged: c.rootfsDir },
     binds: (c.record.HostConfig.Binds ?? []).map((spec): Bind => parseBind(spec)),
   };
 }

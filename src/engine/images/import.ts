@@ -1,16 +1,20 @@
 /**
  * `docker import`: a tarball becomes a one-layer image, with optional Dockerfile-style
- * `changes` (CMD, ENTRYPOINT, ENV, WORKDIR, USER, LABEL, STOPSIGNAL). A bad archive writes
- * nothing.
+ * `changes` (CMD, ENTRYPOINT, ENV, WORKDIR, USER, LABEL, STOPSIGNAL, EXPOSE, VOLUME). The
+ * tarball is stored as the layer's blob while it is unpacked; a bad archive leaves nothing.
  * @module
  */
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { readdir } from 'node:fs/promises';
 import { InvalidParameter } from '../../errors.ts';
-import { extractLayer } from '../../snapshots/extract.ts';
-import type { ImageConfig, ImageRecord, ImageStore } from '../../image/store.ts';
+import { singleLayerConfig, type ImageConfig } from '../../image/config.ts';
+import type { ImageRecord } from '../../image/store.ts';
+import { parseReference, familiarString } from '../../registry/reference.ts';
+import { sniffCompression } from '../../snapshots/decompress.ts';
+import { MEDIA } from '../../wire/oci.ts';
 import type { Engine } from '../engine.ts';
+import { fetchBlob } from './blob-fetch.ts';
+import { collectGarbage, recordImage } from './record.ts';
+import { putConfig } from './config-blob.ts';
 
 /** Import parameters, as `POST /images/create?fromSrc=-` carries them. */
 export interface ImportOptions {
@@ -21,22 +25,12 @@ export interface ImportOptions {
   onBytes?: (n: number) => void;
 }
 
-const REF_RE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
-
-/** Validates and joins `repo` and `tag` into a reference, or [] when there is no repo. */
+/** Validates and joins `repo` and `tag` into a familiar reference, or [] when there is no repo. */
 export function importTags(repo?: string, tag?: string): string[] {
   if (!repo) return [];
-  let name = repo;
-  let t = tag || '';
-  const slash = repo.lastIndexOf('/');
-  const colon = repo.indexOf(':', slash + 1);
-  if (colon >= 0) {
-    name = repo.slice(0, colon);
-    t = t || repo.slice(colon + 1);
-  }
-  if (!REF_RE.test(name)) throw new InvalidParameter(`invalid reference format: repository name (${name}) must be lowercase`);
-  if (t && !/^[\w][\w.-]{0,127}$/.test(t)) throw new InvalidParameter(`invalid tag format: ${t}`);
-  return [`${name}:${t || 'latest'}`];
+  const r = parseReference(tag ? `${repo}:${tag}` : repo);
+  if (r.digest) throw new InvalidParameter('invalid reference: an import cannot be tagged with a digest');
+  return [familiarString(r)];
 }
 
 /** Applies Dockerfile-style changes to an image config. */
@@ -53,6 +47,12 @@ export function applyChanges(cfg: ImageConfig, changes: string[]): ImageConfig {
       case 'WORKDIR': out.WorkingDir = arg; break;
       case 'USER': out.User = arg; break;
       case 'STOPSIGNAL': out.StopSignal = arg; break;
+      case 'EXPOSE':
+        out.ExposedPorts = { ...out.ExposedPorts, ...Object.fromEntries(arg.split(/\s+/).map((p) => [p.includes('/') ? p : `${p}/tcp`, {}])) };
+        break;
+      case 'VOLUME':
+        out.Volumes = { ...out.Volumes, ...Object.fromEntries((arg.startsWith('[') ? parseJsonList(arg) : arg.split(/\s+/)).map((v) => [v, {}])) };
+        break;
       case 'ENV': {
         const kv = arg.includes('=') ? arg : arg.replace(/\s+/, '=');
         const key = kv.split('=')[0]!;
@@ -80,26 +80,59 @@ function parseJsonList(arg: string): string[] {
   throw new InvalidParameter(`invalid JSON list: ${arg}`);
 }
 
-/** Imports a tarball stream as an image. On any error nothing is kept. */
-export async function importImage(d: Engine, input: Readable, o: ImportOptions): Promise<ImageRecord> {
-  const img = await importInto(d.images, input, o);
-  d.events.publish('image', 'import', img.Id, { name: img.RepoTags[0] ?? img.Id });
-  return img;
+/** What a one-layer image moorage makes is made of. */
+export interface LayerImageSpec {
+  tags: string[];
+  defaults: ImageConfig;
+  comment: string;
+  createdBy: string;
+  onBytes?: (n: number) => void;
 }
 
-async function importInto(store: ImageStore, input: Readable, o: ImportOptions): Promise<ImageRecord> {
-  const tags = importTags(o.repo, o.tag);
-  const config = applyChanges({ Cmd: null, Entrypoint: null, Env: [], WorkingDir: '', User: '', Labels: {} }, o.changes ?? []);
-  const scratch = await store.scratch();
+/**
+ * Makes a one-layer image from a tar stream (plain, gzip or zstd): stored as its blob while
+ * it is unpacked, then recorded. On any error nothing is kept.
+ */
+export async function addLayerImage(d: Engine, input: AsyncIterable<Buffer>, spec: LayerImageSpec): Promise<ImageRecord> {
   try {
-    const layer = await extractLayer(input, join(scratch, 'rootfs'), o.onBytes);
-    if (layer.entries === 0) throw new InvalidParameter('invalid image archive: it holds no files');
-    return await store.commit(scratch, {
-      Id: `sha256:${layer.digest}`, RepoTags: tags, Created: new Date().toISOString(), Size: layer.size,
-      Comment: o.message ?? '', Config: config,
+    return await d.inflight.holdImageParts(async (parts) => {
+      let head: Buffer | undefined;
+      const blob = await fetchBlob(d, parts, {}, async () => (async function* () {
+        for await (const chunk of input) {
+          head ??= chunk;
+          spec.onBytes?.(chunk.length);
+          yield chunk;
+        }
+      })());
+      let layer;
+      try {
+        layer = await d.layers.unpack(null, blob.read(), {});
+      } catch (err) {
+        await blob.cancel(err as Error);
+        throw err;
+      }
+      parts.chains.add(layer.chainId);
+      const digest = await blob.done;
+      if (!(await readdir(d.layers.diffDir(layer.chainId))).length) throw new InvalidParameter('invalid image archive: it holds no files');
+      const compression = head && head.length >= 4 ? sniffCompression(head) : 'none';
+      const mediaType = compression === 'gzip' ? MEDIA.ociLayerGzip : compression === 'zstd' ? MEDIA.ociLayerZstd : MEDIA.ociLayer;
+      const size = (await d.content.size(digest)) ?? 0;
+      const created = new Date().toISOString();
+      const config = singleLayerConfig(layer.diffId, spec.defaults, { created, comment: spec.comment, createdBy: spec.createdBy });
+      const id = await putConfig(d, parts, config);
+      return recordImage(d, { id, config, layers: [{ mediaType, digest, size }], chain: [layer.chainId], tags: spec.tags, digests: [] });
     });
   } catch (err) {
-    await rm(scratch, { recursive: true, force: true });
+    await collectGarbage(d); // what the failed import stored (a layer of an empty archive)
     throw err;
   }
+}
+
+/** Imports a tarball stream as an image and publishes `import`. On any error nothing is kept. */
+export async function importImage(d: Engine, input: AsyncIterable<Buffer>, o: ImportOptions): Promise<ImageRecord> {
+  const tags = importTags(o.repo, o.tag);
+  const defaults = applyChanges({ Cmd: null, Entrypoint: null, Env: [], WorkingDir: '', User: '', Labels: {} }, o.changes ?? []);
+  const img = await addLayerImage(d, input, { tags, defaults, comment: o.message ?? '', createdBy: 'moorage import', onBytes: o.onBytes });
+  d.events.publish('image', 'import', img.Id, { name: img.RepoTags[0] ?? img.Id });
+  return img;
 }

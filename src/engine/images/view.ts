@@ -4,6 +4,7 @@
  * @module
  */
 import type { Engine } from '../engine.ts';
+import { getImage } from './resolve.ts';
 
 /** How many containers were created from the image `id`. */
 export function imageUsers(d: Engine, id: string): number {
@@ -12,7 +13,7 @@ export function imageUsers(d: Engine, id: string): number {
 
 /** An image as the doors see it. */
 export function imageView(d: Engine, ref: string) {
-  const record = d.images.get(ref);
+  const record = getImage(d, ref);
   return { record, containers: imageUsers(d, record.Id) };
 }
 

@@ -15,6 +15,12 @@ export interface RecordingStop {
   finish(): Promise<StopReport>;
 }
 
+/** The blobs and layers an image operation in progress (pull, load, import) has made so far. */
+export interface ImageParts {
+  blobs: Set<string>;
+  chains: Set<string>;
+}
+
 /** Work in progress, keyed by container id. */
 export class Inflight {
   /** A start in progress: a second start (or a remove) waits for it instead of racing it. */
@@ -27,6 +33,15 @@ export class Inflight {
   readonly teardowns = new Map<string, Promise<void>>();
   /** Containers a user is restarting: the exit that causes must not trigger AutoRemove. */
   readonly manualRestarts = new Set<string>();
+  /** Image operations in progress: garbage collection keeps what they made before they record their image. */
+  readonly imageParts = new Set<ImageParts>();
+
+  /** Registers an image operation's parts until `done` settles. */
+  holdImageParts<T>(run: (parts: ImageParts) => Promise<T>): Promise<T> {
+    const parts: ImageParts = { blobs: new Set(), chains: new Set() };
+    this.imageParts.add(parts);
+    return run(parts).finally(() => this.imageParts.delete(parts));
+  }
 
   /** Settles when the start in progress, if any, has (successfully or not). */
   async startSettled(id: string): Promise<void> {

@@ -59,7 +59,7 @@ export function predictStop(plan: StopPlan, observed: ObservedProcess[], pid1: n
       ? `${killed.map((p) => describe(p)).join(', ')} will not end on ${sig}: the stop will wait ${wait} and end in SIGKILL (exit 137)`
       : `${killed.map((p) => describe(p)).join(', ')} will be SIGKILLed by the kernel when PID 1 exits, mid-cleanup if it has any`;
   return {
-    signal: sig, timeout: plan.timeout, scope: plan.scope, init: plan.init, processes: procs,
+    signal: sig, signalSource: plan.signalSource, timeout: plan.timeout, scope: plan.scope, init: plan.init, processes: procs,
     outcome: killed.length ? 'sigkill' : 'graceful', seconds: slow ? plan.timeout : 0, summary,
     withoutInit: plan.init ? withoutInit(procs, sig, wait) : null,
     fixes: fixes(procs, sig, plan),

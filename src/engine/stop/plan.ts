@@ -5,6 +5,7 @@
  * @module
  */
 import { parseSignal, signalName, SIGTERM } from '../../runtime/signals.ts';
+import type { SignalSource } from '../../wire/stop.ts';
 
 /** Who the stop signal is meant for: every process (moorage) or PID 1 only (Docker). */
 export type StopScope = 'all' | 'init';
@@ -13,6 +14,8 @@ export type StopScope = 'all' | 'init';
 export interface StopSettings {
   /** The container's `Config.StopSignal` (from the image when the container set none). */
   stopSignal?: string;
+  /** Whether that stop signal is the container's own or its image's (`STOPSIGNAL`); the container's by default. */
+  stopSignalFrom?: 'container' | 'image';
   /** The container's `Config.StopTimeout`. */
   stopTimeout?: number | null;
   /** The daemon's `--default-stop-timeout`. */
@@ -34,6 +37,8 @@ export interface StopRequest {
 export interface StopPlan {
   signal: number;
   signalName: string;
+  /** Where the signal came from. */
+  signalSource: SignalSource;
   /** Seconds before SIGKILL; negative waits forever; 0 kills at once after the signal. */
   timeout: number;
   init: boolean;
@@ -67,10 +72,21 @@ export function containerStopSignal(stopSignal: string | undefined): number {
 export function planStop(s: StopSettings, r: StopRequest = {}, paused = false): StopPlan {
   const own = containerStopSignal(s.stopSignal);
   const signal = r.signal ? parseSignal(r.signal) : own;
+  const ownSource: SignalSource = s.stopSignal && stopSignalParses(s.stopSignal) ? s.stopSignalFrom ?? 'container' : 'default';
+  const signalSource: SignalSource = r.signal ? 'request' : ownSource;
   const timeout = r.timeout ?? s.stopTimeout ?? s.defaultTimeout;
   const drains = s.init && s.initIsMoorage && s.scope === 'all' && signal === own;
   const deliver = timeout === 0 || s.init || s.scope === 'init' ? 'pid1' : 'all';
-  return { signal, signalName: signalName(signal), timeout, init: s.init, scope: s.scope, deliver, drains, thaw: paused };
+  return { signal, signalName: signalName(signal), signalSource, timeout, init: s.init, scope: s.scope, deliver, drains, thaw: paused };
+}
+
+function stopSignalParses(v: string): boolean {
+  try {
+    parseSignal(v);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** moorage-init's flags for a container with these settings (start puts them before `--`). */

@@ -221,7 +221,7 @@ export class StopRecorder {
     });
     const reached = processes.every((p) => p.signal !== null) ? 'all' : 'init';
     this.report = {
-      signal: this.#plan.signalName, timeout: this.#plan.timeout, scope: this.#plan.scope === 'init' ? 'init' : reached,
+      signal: this.#plan.signalName, signalSource: this.#plan.signalSource, timeout: this.#plan.timeout, scope: this.#plan.scope === 'init' ? 'init' : reached,
       startedAt: this.#startedAt.toISOString(), finishedAt: new Date().toISOString(), escalated: this.#escalated,
       exitCode: state.ExitCode, processes,
     };

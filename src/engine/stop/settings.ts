@@ -17,6 +17,7 @@ export function stopSettings(d: Engine, c: Container): StopSettings {
   const label = c.config.Labels[STOP_SCOPE_LABEL];
   return {
     stopSignal: c.config.StopSignal,
+    stopSignalFrom: c.record.StopSignalFrom ?? 'container',
     stopTimeout: c.config.StopTimeout,
     defaultTimeout: d.config.defaultStopTimeout,
     init: c.hostConfig.Init ?? d.config.init,

@@ -1,0 +1,144 @@
+/**
+ * One blob being written into the content store: bytes are appended to a private file under
+ * `ingest/`, hashed as they come, and only a complete blob whose digest and size match is
+ * renamed into place. While it is written, readers can follow it ({@link Ingest.follow}): a pull
+ * unpacks a layer as it downloads, and a second pull of the same blob shares the download.
+ * @module
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { InvalidParameter, SystemError } from '../errors.ts';
+
+/** What the blob must turn out to be; unset fields are not checked. */
+export interface Expected {
+  digest?: string;
+  size?: number;
+}
+
+/** An ingest in progress. */
+export class Ingest {
+  readonly path: string;
+  readonly expected: Expected;
+  /** Bytes written so far. */
+  written = 0;
+  readonly #hash: Hash = createHash('sha256');
+  readonly #fh: FileHandle;
+  readonly #finalPath: (digest: string) => string;
+  #state: 'open' | 'committed' | 'failed' = 'open';
+  #error: Error | null = null;
+  #digest = '';
+  #waiters: (() => void)[] = [];
+  /** Settles when the ingest is committed (with the digest) or has failed. */
+  readonly done: Promise<string>;
+  #settle!: { resolve: (d: string) => void; reject: (e: Error) => void };
+
+  private constructor(path: string, fh: FileHandle, expected: Expected, finalPath: (digest: string) => string) {
+    this.path = path;
+    this.#fh = fh;
+    this.expected = expected;
+    this.#finalPath = finalPath;
+    this.done = new Promise((resolve, reject) => { this.#settle = { resolve, reject }; });
+    this.done.catch(() => {}); // observed by whoever awaits it; an unobserved failure is not a crash
+  }
+
+  /** Opens a new ingest file at `path`. */
+  static async create(path: string, expected: Expected, finalPath: (digest: string) => string): Promise<Ingest> {
+    return new Ingest(path, await open(path, 'wx', 0o644), expected, finalPath);
+  }
+
+  /** Appends bytes. Fails once more bytes than expected arrive. */
+  async write(chunk: Buffer): Promise<void> {
+    if (this.#state !== 'open') throw this.#error ?? new SystemError('write after commit');
+    if (this.expected.size !== undefined && this.written + chunk.length > this.expected.size) {
+      throw new InvalidParameter(`blob ${this.expected.digest ?? ''} is larger than its ${this.expected.size} bytes`, 'MOORAGE_BLOB_INVALID');
+    }
+    let off = 0;
+    while (off < chunk.length) off += (await this.#fh.write(chunk, off, chunk.length - off)).bytesWritten;
+    this.#hash.update(chunk);
+    this.written += chunk.length;
+    this.#wake();
+  }
+
+  /**
+   * Verifies the digest and size, flushes, and moves the blob into place. Anything wrong (a
+   * short or altered blob) removes the file and throws; nothing is committed.
+   */
+  async commit(): Promise<string> {
+    const digest = `sha256:${this.#hash.digest('hex')}`;
+    try {
+      const { size, digest: want } = this.expected;
+      if (size !== undefined && this.written !== size) {
+        throw new InvalidParameter(`blob ${want ?? digest} is truncated: ${this.written} of ${size} bytes`, 'MOORAGE_BLOB_INVALID');
+      }
+      if (want !== undefined && want !== digest) {
+        throw new InvalidParameter(`blob ${want} does not match its digest: the content's is ${digest}`, 'MOORAGE_BLOB_INVALID');
+      }
+      await this.#fh.sync();
+      await this.#fh.close();
+      await rename(this.path, this.#finalPath(digest));
+    } catch (err) {
+      await this.abort(err as Error);
+      throw err;
+    }
+    this.#digest = digest;
+    this.#state = 'committed';
+    this.#settle.resolve(digest);
+    this.#wake();
+    return digest;
+  }
+
+  /** Gives up: removes the partial file; followers and waiters get `err`. */
+  async abort(err: Error): Promise<void> {
+    if (this.#state !== 'open') return;
+    this.#state = 'failed';
+    this.#error = err;
+    await this.#fh.close().catch(() => {}); // may be closed by a failed commit already
+    await rm(this.path, { force: true });
+    this.#settle.reject(err);
+    this.#wake();
+  }
+
+  /**
+   * The blob's bytes from the start, as they are written, until it is committed. Opened before
+   * any wait, so a commit's rename does not lose the file (the descriptor follows it).
+   */
+  async *follow(): AsyncGenerator<Buffer> {
+    let fh: FileHandle;
+    try {
+      fh = await open(this.path, 'r');
+    } catch {
+      // Committed (renamed) or failed before we looked.
+      const digest = await this.done;
+      fh = await open(this.#finalPath(digest), 'r');
+    }
+    try {
+      let pos = 0;
+      for (;;) {
+        if (pos < this.written) {
+          const buf = Buffer.allocUnsafe(Math.min(1 << 20, this.written - pos));
+          const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+          if (bytesRead === 0) throw new SystemError(`blob ${this.expected.digest ?? ''} shrank while it was read`);
+          pos += bytesRead;
+          yield buf.subarray(0, bytesRead);
+          continue;
+        }
+        if (this.#state === 'failed') throw this.#error!;
+        if (this.#state === 'committed') return;
+        await new Promise<void>((resolve) => this.#waiters.push(resolve));
+      }
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** The committed digest ('' before). */
+  get digest(): string {
+    return this.#digest;
+  }
+
+  #wake(): void {
+    const w = this.#waiters;
+    this.#waiters = [];
+    for (const f of w) f();
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * A blob on its way into the content store, readable while it arrives: a pull downloads
+ * several layers at once and unpacks each from its ingest as it grows; a second pull of the
+ * same blob joins the first one's download; a blob the store has is read from the store.
+ * @module
+ */
+import type { Expected } from '../../content/ingest.ts';
+import type { ImageParts } from '../lifecycle/inflight.ts';
+import type { Engine } from '../engine.ts';
+
+/** A blob being fetched (or already there). */
+export interface BlobFetch {
+  /** Settles with the digest once the blob is committed (verified). */
+  done: Promise<string>;
+  /** The blob's bytes from the start, following the download. */
+  read(): AsyncIterable<Buffer>;
+  /** Stops a download this fetch owns (a sibling failed). */
+  cancel(err: Error): Promise<void>;
+}
+
+/**
+ * Starts fetching a blob: `open` gives its bytes (a registry download, a file) and is not
+ * called when the store has the blob or another fetch of it is running. `onWritten` follows
+ * the bytes stored.
+ */
+export async function fetchBlob(d: Engine, parts: ImageParts, expected: Expected, open: () => Promise<AsyncIterable<Buffer> & { destroy?(e?: Error): void }>,
+  onWritten?: (n: number) => void): Promise<BlobFetch> {
+  if (expected.digest && (await d.content.has(expected.digest))) {
+    parts.blobs.add(expected.digest);
+    const digest = expected.digest;
+    return { done: Promise.resolve(digest), read: () => d.content.stream(digest), cancel: async () => {} };
+  }
+  const { ingest, joined } = await d.content.begin(expected);
+  const done = ingest.done.then((digest) => { parts.blobs.add(digest); return digest; });
+  done.catch(() => {});
+  if (joined) return { done, read: () => ingest.follow(), cancel: async () => {} };
+  let source: (AsyncIterable<Buffer> & { destroy?(e?: Error): void }) | undefined;
+  void (async () => {
+    try {
+      source = await open();
+      for await (const chunk of source) {
+        await ingest.write(chunk);
+        onWritten?.(ingest.written);
+      }
+      await ingest.commit();
+    } catch (err) {
+      await ingest.abort(err as Error);
+    }
+  })();
+  return {
+    done, read: () => ingest.follow(),
+    async cancel(err) {
+      source?.destroy?.(err);
+      await ingest.abort(err);
+    },
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * Recording an image once its blobs and layers are in place, and collecting what no image
+ * needs any more (blobs and layers), as rmi and image prune do.
+ * @module
+ */
+import type { ImageRecord } from '../../image/store.ts';
+import type { Descriptor, ImageConfigFile } from '../../wire/oci.ts';
+import type { Engine } from '../engine.ts';
+
+/** What a new image is made of. */
+export interface NewImage {
+  /** The config's digest: the image's ID. */
+  id: string;
+  config: ImageConfigFile;
+  layers: Descriptor[];
+  chain: string[];
+  manifest?: Descriptor;
+  tags: string[];
+  digests: string[];
+}
+
+/** Records an image and publishes `tag` (and `untag` for images that lost one). */
+export async function recordImage(d: Engine, n: NewImage): Promise<ImageRecord> {
+  const size = n.chain.reduce((sum, c) => sum + (d.layers.get(c)?.size ?? 0), 0);
+  const now = new Date().toISOString();
+  const { image, untagged } = await d.images.add({
+    Id: n.id, RepoTags: n.tags, RepoDigests: n.digests, Created: n.config.created ?? now, Size: size,
+    Comment: n.config.comment ?? n.config.history?.at(-1)?.comment ?? '', config: n.config,
+    layers: n.layers, chain: n.chain, manifest: n.manifest, LastTagTime: now,
+  });
+  for (const u of untagged) d.events.publish('image', 'untag', u.id, { name: u.tag });
+  for (const t of n.tags) d.events.publish('image', 'tag', image.Id, { name: t });
+  return image;
+}
+
+/** The blobs an image needs: its config, layers and manifest. */
+export function imageBlobs(img: ImageRecord): string[] {
+  return [img.Id, ...img.layers.map((l) => l.digest), ...(img.manifest ? [img.manifest.digest] : [])];
+}
+
+/**
+ * Deletes the blobs and layers no image needs (images used by containers are never deleted,
+ * so their layers stay). Runs one at a time: two collections never race.
+ */
+export function collectGarbage(d: Engine): Promise<{ blobs: string[]; layers: string[] }> {
+  const run = (collecting.get(d) ?? Promise.resolve()).then(async () => {
+    const blobs = new Set<string>();
+    const chains = new Set<string>();
+    for (const img of d.images.all()) {
+      for (const b of imageBlobs(img)) blobs.add(b);
+      for (const c of img.chain) chains.add(c);
+    }
+    for (const p of d.inflight.imageParts) {
+      for (const b of p.blobs) blobs.add(b);
+      for (const c of p.chains) chains.add(c);
+    }
+    return { layers: await d.layers.collect(chains), blobs: await d.content.collect(blobs) };
+  });
+  collecting.set(d, run.catch(() => undefined));
+  return run;
+}
+const collecting = new WeakMap<Engine, Promise<unknown>>();
