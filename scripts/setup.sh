@@ -22,6 +22,7 @@ declare -A FILES=(
   [skopeo]=/usr/bin/skopeo          # tests push the OCI layouts they write to that registry
   [zstd]=/usr/bin/zstd              # zstd layers: moorage decompresses with unzstd; tests compress
   [apache2-utils]=/usr/bin/htpasswd # the basic-auth registry's password file
+  [openssl]=/usr/bin/openssl        # the token-auth registry's signing certificate
   [docker.io]=/usr/sbin/dockerd     # the pull benchmark runs Docker 20.10 beside moorage
 )
 

@@ -152,8 +152,8 @@ export class LayerStore {
   }
 
   /** Deletes the layers not in `keep` (every chain prefix of every image); resolves those deleted. */
-  async collect(keep: Set<string>): Promise<string[]> {
-    const gone: string[] = [];
+  async collect(keep: Set<string>): Promise<LayerInfo[]> {
+    const gone: LayerInfo[] = [];
     for (const [chainId, info] of this.#layers) {
       if (keep.has(chainId) || this.#pending.has(chainId)) continue;
       this.#layers.delete(chainId);
@@ -162,7 +162,7 @@ export class LayerStore {
       await rm(join(this.dir, 'l', info.link), { force: true });
       await rename(join(this.dir, hex), tmp).catch(() => {}); // gone already: nothing to remove
       await rm(tmp, { recursive: true, force: true });
-      gone.push(chainId);
+      gone.push(info);
     }
     return gone;
   }

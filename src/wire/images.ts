@@ -34,10 +34,37 @@ export interface ImageInspect {
   GraphDriver: { Name: string; Data: Record<string, string> };
   RootFS: { Type: string; Layers: string[] };
   Metadata: { LastTagTime: string };
+  /** Only below API 1.45, where compose 1.29 reads it. */
+  ContainerConfig?: Record<string, unknown>;
+  Variant?: string;
 }
 
 /** One entry of `DELETE /images/{name}`'s answer. */
 export interface ImageDeleteItem {
   Untagged?: string;
   Deleted?: string;
+}
+
+/** One entry of `GET /images/{name}/history`, newest first. */
+export interface ImageHistoryItem {
+  /** The image's ID for the top entry, `<missing>` for the others. */
+  Id: string;
+  /** Unix seconds. */
+  Created: number;
+  CreatedBy: string;
+  Tags: string[] | null;
+  Size: number;
+  Comment: string;
+}
+
+/** `POST /images/prune`. */
+export interface ImagePruneResponse {
+  ImagesDeleted: ImageDeleteItem[] | null;
+  SpaceReclaimed: number;
+}
+
+/** `POST /auth`. */
+export interface AuthResponse {
+  IdentityToken: string;
+  Status: string;
 }

@@ -99,7 +99,7 @@ const imageSummary: Shape<ImageSummary> = {
 };
 const imageInspect: Shape<ImageInspect> = {
   Id: S, RepoTags: A, RepoDigests: A, Parent: S, Comment: S, Created: S, DockerVersion: S, Author: S, Config: O,
-  Architecture: S, Os: S, Size: N, GraphDriver: O, RootFS: O, Metadata: O,
+  Architecture: S, Os: S, Size: N, GraphDriver: O, RootFS: O, Metadata: O, ContainerConfig: ['object', 'undefined'], Variant: ['string', 'undefined'],
 };
 
 let d: TestDaemon;

@@ -8,6 +8,7 @@ import type { ContainerView } from '../../engine/containers/view.ts';
 import type { ImageView } from '../../engine/images/view.ts';
 import type { ContainerInspect, ContainerSummary, MountPoint } from '../../wire/containers.ts';
 import type { ImageInspect, ImageSummary } from '../../wire/images.ts';
+import { compareVersions } from './version.ts';
 
 /** `GET /containers/{id}/json`. */
 export function containerInspect(v: ContainerView): ContainerInspect {
@@ -78,7 +79,7 @@ export function imageSummary(v: ImageView): ImageSummary {
     Id: img.Id,
     ParentId: '',
     RepoTags: img.RepoTags,
-    RepoDigests: [],
+    RepoDigests: img.RepoDigests,
     Created: Math.floor(Date.parse(img.Created) / 1000),
     Size: img.Size,
     SharedSize: -1,
@@ -87,24 +88,30 @@ export function imageSummary(v: ImageView): ImageSummary {
   };
 }
 
-/** `GET /images/{name}/json`. */
-export function imageInspect(v: ImageView): ImageInspect {
+/** `GET /images/{name}/json`; below API 1.45 with `ContainerConfig` (compose 1.29 reads it). */
+export function imageInspect(v: ImageView, version: string): ImageInspect {
   const img = v.record;
+  const c = img.config;
+  const config = { Hostname: '', Domainname: '', User: '', AttachStdin: false, AttachStdout: false, AttachStderr: false,
+    Tty: false, OpenStdin: false, StdinOnce: false, Env: null, Cmd: null, Image: '', Volumes: null, WorkingDir: '',
+    Entrypoint: null, OnBuild: null, Labels: null, ...c.config };
   return {
     Id: img.Id,
     RepoTags: img.RepoTags,
-    RepoDigests: [],
+    RepoDigests: img.RepoDigests,
     Parent: '',
     Comment: img.Comment,
     Created: img.Created,
-    DockerVersion: '',
-    Author: '',
-    Config: { ...img.Config },
-    Architecture: process.arch === 'x64' ? 'amd64' : process.arch,
-    Os: 'linux',
+    DockerVersion: c.docker_version ?? '',
+    Author: c.author ?? '',
+    Config: config,
+    Architecture: c.architecture,
+    ...(c.variant ? { Variant: c.variant } : {}),
+    Os: c.os,
     Size: img.Size,
-    GraphDriver: { Name: 'overlay', Data: {} },
-    RootFS: { Type: 'layers', Layers: [img.Id] },
-    Metadata: { LastTagTime: img.Created },
+    GraphDriver: { Name: 'overlay', Data: v.layers },
+    RootFS: { Type: 'layers', Layers: c.rootfs.diff_ids },
+    Metadata: { LastTagTime: img.LastTagTime },
+    ...(compareVersions(version, '1.45') < 0 ? { ContainerConfig: { ...config, ...c.container_config } } : {}),
   };
 }

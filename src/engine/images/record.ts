@@ -5,6 +5,7 @@
  */
 import type { ImageRecord } from '../../image/store.ts';
 import type { Descriptor, ImageConfigFile } from '../../wire/oci.ts';
+import type { LayerInfo } from '../../snapshots/layers.ts';
 import type { Engine } from '../engine.ts';
 
 /** What a new image is made of. */
@@ -42,7 +43,7 @@ export function imageBlobs(img: ImageRecord): string[] {
  * Deletes the blobs and layers no image needs (images used by containers are never deleted,
  * so their layers stay). Runs one at a time: two collections never race.
  */
-export function collectGarbage(d: Engine): Promise<{ blobs: string[]; layers: string[] }> {
+export function collectGarbage(d: Engine): Promise<{ blobs: string[]; layers: LayerInfo[] }> {
   const run = (collecting.get(d) ?? Promise.resolve()).then(async () => {
     const blobs = new Set<string>();
     const chains = new Set<string>();
