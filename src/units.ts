@@ -20,3 +20,18 @@ export function humanDuration(ms: number): string {
   if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24 / 30)} months`;
   return `${Math.floor(ms / 3_600_000 / 24 / 365)} years`;
 }
+
+/**
+ * go-units `HumanSizeWithPrecision`: decimal units with `precision` significant digits
+ * (`HumanSize` is 4: `1.483MB`; docker's image table uses 3: `4.26MB`).
+ */
+export function humanSize(bytes: number, precision = 4): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB'];
+  let v = bytes;
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${Number(v.toPrecision(precision))}${units[i]}`;
+}

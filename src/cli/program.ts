@@ -13,6 +13,7 @@ import { registerInspect } from './commands/inspect.ts';
 import { registerLogs } from './commands/logs.ts';
 import { registerEvents } from './commands/events.ts';
 import { registerImages } from './commands/images.ts';
+import { registerRegistry } from './commands/registry.ts';
 import { registerSystem } from './commands/system.ts';
 import { registerDoctor } from './commands/doctor.ts';
 import { normalizeBoolFlags } from './argv.ts';
@@ -43,6 +44,7 @@ export function buildProgram(ctx: CliContext, extend?: (program: Command) => voi
   registerInspect(program, ctx);
   registerEvents(program, ctx);
   registerImages(program, ctx);
+  registerRegistry(program, ctx);
   registerSystem(program, ctx);
   registerDoctor(program, ctx);
   extend?.(program);

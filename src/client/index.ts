@@ -6,8 +6,8 @@ export { MoorageClient, type ClientOptions } from './client.ts';
 export { Containers, collectOutput, type CreateOptions, type StopOptions, type StopResult,
   type StartResult, type KillOptions, type WaitOptions, type ListOptions, type LogsOptions,
   type AttachOptions, type Attachment, type RemoveOptions, type OutputStream } from './containers.ts';
-export { Images, type ImportOptions, type ImportResult, type ImageRemoveOptions,
-  type ImageListOptions } from './images.ts';
+export { Images, encodeAuth, type ImportOptions, type ImportResult, type ImageRemoveOptions,
+  type ImageListOptions, type PullOptions, type RegistryCallOptions, type ProgressResult } from './images.ts';
 export { System, timeArg, type EventsOptions, type EventStream } from './system.ts';
 export { Transport, queryString, type CallOptions, type TransportOptions, type TransportRequest,
   type TransportResponse, type Query } from './transport.ts';

@@ -6,7 +6,19 @@
  */
 export type { ContainerInspect, ContainerStateJSON as ContainerState, ContainerStatus, ContainerSummary, MountPoint,
   PortSummary, WaitResponse } from '../wire/containers.ts';
-export type { ImageDeleteItem, ImageInspect, ImageSummary } from '../wire/images.ts';
+export type { AuthResponse, ImageDeleteItem, ImageHistoryItem, ImageInspect, ImagePruneResponse, ImageSummary } from '../wire/images.ts';
+
+/** Registry credentials, as `X-Registry-Auth` and `POST /auth` carry them. */
+export interface AuthConfig {
+  username?: string;
+  password?: string;
+  /** base64 of `username:password`. */
+  auth?: string;
+  email?: string;
+  serveraddress?: string;
+  identitytoken?: string;
+  registrytoken?: string;
+}
 export type { EventMessage as EngineEvent, InfoResponse, VersionResponse } from '../wire/system.ts';
 export type { Diagnosis as DoctorReport, ProcessDiagnosis, ProcessReport as StopReportProcess, StopReport } from '../wire/stop.ts';
 

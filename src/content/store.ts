@@ -18,7 +18,7 @@ const DIGEST_RE = /^sha256:([0-9a-f]{64})$/;
 /** The blobs of one engine. */
 export class ContentStore {
   readonly dir: string;
-  readonly #active = new Map<string, Ingest>();
+  readonly #active = new Map<string, Promise<Ingest>>();
 
   constructor(dir: string) {
     this.dir = dir;
@@ -64,24 +64,26 @@ export class ContentStore {
 
   /**
    * Starts an ingest. With an expected digest, an ingest of the same digest already running is
-   * returned instead (`joined`: the caller then only follows it).
+   * returned instead (`joined`: the caller then only follows it), and `ingest` is null when the
+   * store has the blob (committed by an ingest that ended just before).
    */
-  async begin(expected: Expected): Promise<{ ingest: Ingest; joined: boolean }> {
-    const running = expected.digest ? this.#active.get(expected.digest) : undefined;
-    if (running) return { ingest: running, joined: true };
+  async begin(expected: Expected): Promise<{ ingest: Ingest | null; joined: boolean }> {
+    const key = expected.digest;
+    const running = key ? this.#active.get(key) : undefined;
+    if (running) return { ingest: await running, joined: true };
     const path = join(this.dir, 'ingest', randomBytes(12).toString('hex'));
-    const ingest = await Ingest.create(path, expected, (d) => this.path(d));
-    if (expected.digest) {
-      const key = expected.digest;
-      this.#active.set(key, ingest);
-      void ingest.done.finally(() => { if (this.#active.get(key) === ingest) this.#active.delete(key); }).catch(() => {});
+    const created = Ingest.create(path, expected, (d) => this.path(d));
+    if (!key) return { ingest: await created, joined: false };
+    // Registered before any wait, so a concurrent begin joins this one.
+    this.#active.set(key, created);
+    const forget = () => { if (this.#active.get(key) === created) this.#active.delete(key); };
+    created.then((i) => i.done.finally(forget), forget).catch(() => {});
+    const ingest = await created;
+    if (await this.has(key)) {
+      await ingest.abort(new Error('committed meanwhile'));
+      return { ingest: null, joined: false };
     }
     return { ingest, joined: false };
-  }
-
-  /** The ingest of `digest` running now, if any. */
-  active(digest: string): Ingest | undefined {
-    return this.#active.get(digest);
   }
 
   /** Writes a whole blob from bytes or a stream; resolves its digest once committed. */
@@ -91,6 +93,10 @@ export class ContentStore {
       return expected.digest;
     }
     const { ingest, joined } = await this.begin(expected);
+    if (!ingest) {
+      if (!Buffer.isBuffer(data)) for await (const _ of data) { /* drain */ }
+      return expected.digest!;
+    }
     if (joined) return ingest.done;
     try {
       if (Buffer.isBuffer(data)) await ingest.write(data);

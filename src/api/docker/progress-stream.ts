@@ -8,19 +8,8 @@
 import type { ServerResponse } from 'node:http';
 import type { Progress } from '../../engine/images/progress.ts';
 import { messageOf } from '../../errors.ts';
+import { humanSize } from '../../units.ts';
 import type { Ctx } from './http.ts';
-
-/** go-units' HumanSize: decimal units, four significant digits (`1.483MB`, `161B`). */
-export function humanSize(n: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB'];
-  let i = 0;
-  let v = n;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${Number(v.toPrecision(4))}${units[i]}`;
-}
 
 /** The `progress` string of a JSONMessage: `[=====>     ] 1.483MB/1.982MB`. */
 export function progressBar(current: number, total?: number): string {

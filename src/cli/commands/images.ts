@@ -2,7 +2,8 @@
  * Image verbs: `images`, `import` (with byte progress on a terminal) and `rmi`.
  * @module
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { pipeline as pipelineAsync } from 'node:stream/promises';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
@@ -12,6 +13,7 @@ import { compileTemplate } from '../template.ts';
 import { alignTabs, formatTable } from '../table.ts';
 import { ago, humanSize, shortId } from '../humanize.ts';
 import { LiveLines } from '../progress.ts';
+import { ProgressPrinter } from '../json-progress.ts';
 import type { ImageSummary, ImportProgress } from '../../client/types.ts';
 
 /** The fields an `images --format` template sees (docker's names). */
@@ -41,8 +43,59 @@ export function imageRows(images: ImageSummary[], noTrunc = false, now = Date.no
   return rows;
 }
 
-/** Registers `images`, `import` and `rmi`. */
+/** Registers `images`, `import`, `rmi`, `tag`, `history`, `save` and `load`. */
 export function registerImages(program: Command, ctx: CliContext): void {
+  program.command('tag')
+    .description('Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE')
+    .argument('<source>', 'SOURCE_IMAGE[:TAG]')
+    .argument('<target>', 'TARGET_IMAGE[:TAG]')
+    .action(async (source: string, target: string) => {
+      await ctx.client().images.tag(source, target);
+    });
+
+  program.command('history')
+    .description('Show the history of an image')
+    .argument('<image>', 'image name or ID')
+    .option('--no-trunc', 'Do not truncate output')
+    .option('-q, --quiet', 'Only show image IDs')
+    .action(async (name: string, o: { trunc: boolean; quiet?: boolean }) => {
+      const items = await ctx.client().images.history(name);
+      const id = (i: string) => (i === '<missing>' || !o.trunc ? i : shortId(i));
+      if (o.quiet) {
+        for (const h of items) ctx.out(`${id(h.Id)}
+`);
+        return;
+      }
+      const cut = (s: string) => (o.trunc && s.length > 45 ? `${s.slice(0, 44)}…` : s);
+      ctx.out(formatTable([['IMAGE', 'CREATED', 'CREATED BY', 'SIZE', 'COMMENT'],
+        ...items.map((h) => [id(h.Id), h.Created ? ago(h.Created) : 'N/A', cut(h.CreatedBy.replace(/\s+/g, ' ')), humanSize(h.Size), h.Comment])]));
+    });
+
+  program.command('save')
+    .description('Save one or more images to a tar archive (streamed to STDOUT by default)')
+    .argument('<image...>', 'image names or IDs')
+    .option('-o, --output <file>', 'Write to a file, instead of STDOUT')
+    .action(async (names: string[], o: { output?: string }) => {
+      if (!o.output && (ctx.io.stdout as { isTTY?: boolean }).isTTY) {
+        throw new CliError('cowardly refusing to save to a terminal. Use the -o flag or redirect', 1);
+      }
+      const archive = await ctx.client().images.save(names);
+      await pipelineAsync(archive, o.output ? createWriteStream(o.output) : ctx.io.stdout, o.output ? {} : { end: false });
+    });
+
+  program.command('load')
+    .description('Load an image from a tar archive or STDIN')
+    .option('-i, --input <file>', 'Read from tar archive file, instead of STDIN')
+    .option('-q, --quiet', 'Suppress the load output')
+    .action(async (o: { input?: string; quiet?: boolean }) => {
+      const source = o.input ? createReadStream(o.input) : ctx.io.stdin;
+      const p = new ProgressPrinter(ctx.io.stdout, Boolean((ctx.io.stdout as { isTTY?: boolean }).isTTY));
+      const lines = await ctx.client().images.load(source, { onProgress: o.quiet ? undefined : (m) => { if (!m.stream) p.handle(m); } });
+      p.done();
+      for (const l of lines) ctx.out(`${l}
+`);
+    });
+
   program.command('images')
     .description('List images')
     .option('-q, --quiet', 'Only print image IDs')

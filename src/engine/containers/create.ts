@@ -59,7 +59,7 @@ export async function createContainer(d: Engine, name: string | undefined, body:
   const config: ContainerConfig = {
     ...body,
     Hostname: body.Hostname || id.slice(0, 12),
-    User: body.User ?? image.Config.User ?? '',
+    User: body.User || image.Config.User || '',
     Env: mergeEnv(image.Config.Env, body.Env ?? []),
     Cmd: effCmd,
     Entrypoint: effEntrypoint,
@@ -124,9 +124,12 @@ function mergeMaps(key: 'ExposedPorts' | 'Volumes', image: Record<string, object
   return Object.keys(merged).length ? { [key]: merged } : {};
 }
 
-/** Container env over image env, by variable name. */
+/** The PATH moby gives a container whose image and request set none. */
+const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** Container env over image env, by variable name; Docker's PATH when neither sets one. */
 function mergeEnv(image: string[], own: string[]): string[] {
-  const out = new Map<string, string>();
+  const out = new Map<string, string>([['PATH', DEFAULT_PATH]]);
   for (const e of [...image, ...own]) out.set(e.split('=')[0]!, e);
   return [...out.values()];
 }

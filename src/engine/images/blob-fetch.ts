@@ -25,12 +25,13 @@ export interface BlobFetch {
  */
 export async function fetchBlob(d: Engine, parts: ImageParts, expected: Expected, open: () => Promise<AsyncIterable<Buffer> & { destroy?(e?: Error): void }>,
   onWritten?: (n: number) => void): Promise<BlobFetch> {
-  if (expected.digest && (await d.content.has(expected.digest))) {
-    parts.blobs.add(expected.digest);
-    const digest = expected.digest;
+  const stored = (digest: string): BlobFetch => {
+    parts.blobs.add(digest);
     return { done: Promise.resolve(digest), read: () => d.content.stream(digest), cancel: async () => {} };
-  }
+  };
+  if (expected.digest && (await d.content.has(expected.digest))) return stored(expected.digest);
   const { ingest, joined } = await d.content.begin(expected);
+  if (!ingest) return stored(expected.digest!);
   const done = ingest.done.then((digest) => { parts.blobs.add(digest); return digest; });
   done.catch(() => {});
   if (joined) return { done, read: () => ingest.follow(), cancel: async () => {} };
