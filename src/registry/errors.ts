@@ -44,5 +44,6 @@ export function registryError(status: number, body: Buffer, what: string, repo =
   }
   if (code === 'NAME_UNKNOWN') return new NotFound(`repository ${repo} not found: ${text}`, 'MOORAGE_REPOSITORY_UNKNOWN');
   if (code === 'BLOB_UNKNOWN') return new NotFound(`${what}: ${text}`, 'MOORAGE_NO_SUCH_BLOB');
+  if (!items.length && status === 401) return new SystemError('unauthorized: authentication required', { code: 'MOORAGE_REGISTRY_ERROR' });
   return new SystemError(items.length ? text : `${what}: the registry answered ${text}`, { code: 'MOORAGE_REGISTRY_ERROR' });
 }

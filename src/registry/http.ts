@@ -75,15 +75,23 @@ function once(req: HttpRequest): Promise<HttpResponse> {
   const bodyLength = Buffer.isBuffer(req.body) ? { 'Content-Length': String(req.body.length) } : {};
   return new Promise((resolve, reject) => {
     const r = doRequest(req.url, { method: req.method, headers: { 'User-Agent': 'moorage', ...bodyLength, ...req.headers }, agent });
-    const headersTimer = setTimeout(() => r.destroy(new TransportError(`${req.method} ${req.url.href}: no answer within ${(req.headersTimeoutMs ?? HEADERS_TIMEOUT_MS) / 1000} s`)),
-      req.headersTimeoutMs ?? HEADERS_TIMEOUT_MS);
+    // The answer is due once the request is sent: an upload's time is bounded by the idle timeout.
+    let headersTimer: NodeJS.Timeout | undefined;
+    let settled = false;
+    r.on('finish', () => {
+      if (settled) return;
+      headersTimer = setTimeout(() => r.destroy(new TransportError(`${req.method} ${req.url.href}: no answer within ${(req.headersTimeoutMs ?? HEADERS_TIMEOUT_MS) / 1000} s`)),
+        req.headersTimeoutMs ?? HEADERS_TIMEOUT_MS);
+    });
     const idle = req.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
     r.setTimeout(idle, () => r.destroy(new TransportError(`${req.method} ${req.url.href}: stalled for ${idle / 1000} s`)));
     r.on('error', (err) => {
+      settled = true;
       clearTimeout(headersTimer);
       reject(err instanceof TransportError ? err : new TransportError(`${req.method} ${req.url.href}: ${err.message}`, err));
     });
     r.on('response', (res) => {
+      settled = true;
       clearTimeout(headersTimer);
       // A body cut short (the registry died) must be an error for whoever reads it, not an end.
       res.on('aborted', () => res.destroy(new TransportError(`${req.method} ${req.url.href}: the connection closed mid-body`)));

@@ -50,7 +50,7 @@ describe('docker pull from a registry', () => {
 
   test('layers with whiteouts, opaque dirs, links, devices, owners and xattrs land as an overlay shows them', async () => {
     const img = await publish('test/layers', { layers: [
-      { entries: [...base(), { name: 'gone', body: 'x' }, { name: 'keep', body: 'kept' }, { name: 'opq', type: 'directory' },
+      { entries: [...base(), { name: 'gone', body: 'x' }, { name: 'keep', body: 'kept\n' }, { name: 'opq', type: 'directory' },
         { name: 'opq/old', body: 'old' }, { name: 'dir', type: 'directory' }, { name: 'dir/a', body: 'a' }] },
       { entries: [
         { name: '.wh.gone', body: '' }, { name: 'opq', type: 'directory' }, { name: 'opq/.wh..wh..opq', body: '' }, { name: 'opq/new', body: 'new' },

@@ -58,7 +58,7 @@ export async function startRegistry(o: RegistryOptions = {}): Promise<TestRegist
   }
   const config = `version: 0.1
 log:
-  level: error
+  level: ${process.env.MOORAGE_TEST_REGISTRY_DEBUG ? 'debug' : 'error'}
   accesslog:
     disabled: true
 storage:
@@ -70,9 +70,9 @@ http:
   addr: 127.0.0.1:${port}
 ${auth}`;
   await writeFile(join(dir, 'config.yml'), config);
-  const child: ChildProcess = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: ['ignore', 'ignore', process.env.MOORAGE_TEST_REGISTRY_DEBUG ? 'inherit' : 'pipe'] });
   let err = '';
-  child.stderr!.on('data', (d) => { err += d; });
+  child.stderr?.on('data', (d) => { err += d; });
   const exited = new Promise<void>((r) => child.on('exit', () => r()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -126,17 +126,25 @@ export async function startTokenServer(user: { name: string; password: string })
   const issuer = 'moorage-test-issuer';
   const requests: string[] = [];
   const b64 = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
-  const server: Server = createServer((req, res) => {
+  const refreshTokens = new Set<string>();
+  const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    requests.push(url.search);
+    let body = '';
+    for await (const c of req) body += String(c);
+    // The OAuth2 POST form (a refresh token from an earlier login, or a password), else the GET form.
+    const form = req.method === 'POST' ? new URLSearchParams(body) : null;
+    requests.push(form ? `POST ${body}` : url.search);
     const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '');
-    const [name, password] = basic ? Buffer.from(basic[1]!, 'base64').toString().split(':') : [];
-    const authed = name === user.name && password === user.password;
-    if (basic && !authed) {
+    const [name, password] = basic ? Buffer.from(basic[1]!, 'base64').toString().split(':')
+      : form?.get('grant_type') === 'password' ? [form.get('username'), form.get('password')] : [];
+    const refreshed = form?.get('grant_type') === 'refresh_token' && refreshTokens.has(form.get('refresh_token') ?? '');
+    const authed = refreshed || (name === user.name && password === user.password);
+    if ((basic || form) && !authed) {
       res.writeHead(401, { 'Content-Type': 'application/json' }).end('{"details":"incorrect username or password"}');
       return;
     }
-    const access = url.searchParams.getAll('scope').flatMap((s) => {
+    const scopes = form ? (form.get('scope') ?? '').split(' ').filter(Boolean) : url.searchParams.getAll('scope');
+    const access = scopes.flatMap((s) => {
       const [type, repo, actions] = s.split(':');
       // Anonymous users may pull only; the user may pull and push.
       const allowed = (actions ?? '').split(',').filter((a) => authed || a === 'pull');
@@ -144,13 +152,16 @@ export async function startTokenServer(user: { name: string; password: string })
     });
     const now = Math.floor(Date.now() / 1000);
     const header = { typ: 'JWT', alg: 'ES256', x5c: [der] };
-    const claims = { iss: issuer, sub: authed ? name : '', aud: service, exp: now + 300, nbf: now - 10, iat: now, jti: randomBytes(8).toString('hex'), access };
+    const claims = { iss: issuer, sub: authed ? user.name : '', aud: service, exp: now + 300, nbf: now - 10, iat: now, jti: randomBytes(8).toString('hex'), access };
     const input = `${b64(header)}.${b64(claims)}`;
     const sig = sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }).toString('base64url');
     const token = `${input}.${sig}`;
-    const body: Record<string, unknown> = { token, access_token: token, expires_in: 300, issued_at: new Date().toISOString() };
-    if (url.searchParams.get('offline_token') === 'true' && authed) body.refresh_token = `refresh-${randomBytes(8).toString('hex')}`;
-    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+    const answer: Record<string, unknown> = { token, access_token: token, expires_in: 300, issued_at: new Date().toISOString() };
+    if (url.searchParams.get('offline_token') === 'true' && authed) {
+      answer.refresh_token = `refresh-${randomBytes(8).toString('hex')}`;
+      refreshTokens.add(answer.refresh_token as string);
+    }
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;

@@ -4,6 +4,7 @@
  * it was pulled or loaded with, or an OCI manifest made for it — under the tag.
  * @module
  */
+import { pipeline, Transform } from 'node:stream';
 import { InvalidParameter, NotFound } from '../../errors.ts';
 import type { ImageRecord } from '../../image/store.ts';
 import type { Credentials } from '../../registry/auth.ts';
@@ -97,8 +98,9 @@ async function pushBlob(d: Engine, session: RepositorySession, desc: Descriptor,
   }
   const size = await d.content.size(desc.digest);
   if (size === undefined) throw new NotFound(`blob ${desc.digest} of the image is missing from the content store`, 'MOORAGE_NO_SUCH_BLOB');
-  const body = d.content.stream(desc.digest);
-  if (bar) body.on('data', (c: Buffer) => bar.add(c.length));
+  const source = d.content.stream(desc.digest);
+  const body = new Transform({ transform(c: Buffer, _e, done) { bar?.add(c.length); done(null, c); } });
+  pipeline(source, body, () => {}); // an upload that fails destroys `body`, and so the source
   await session.upload(desc.digest, size, body);
   bar?.flush();
   return 'Pushed';
