@@ -93,8 +93,6 @@ function once(req: HttpRequest): Promise<HttpResponse> {
     r.on('response', (res) => {
       settled = true;
       clearTimeout(headersTimer);
-      // A body cut short (the registry died) must be an error for whoever reads it, not an end.
-      res.on('aborted', () => res.destroy(new TransportError(`${req.method} ${req.url.href}: the connection closed mid-body`)));
       resolve({ status: res.statusCode ?? 0, headers: res.headers, url: req.url, body: res });
     });
     if (!req.body) r.end();

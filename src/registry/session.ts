@@ -7,13 +7,14 @@
  */
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
+
 import { SystemError, Unauthorized } from '../errors.ts';
 import { DIGEST_RE, MAX_MANIFEST_BYTES, MEDIA } from '../wire/oci.ts';
 import { basicAuth, type Credentials, type TokenCache } from './auth.ts';
 import { parseChallenges, type Challenge } from './challenge.ts';
 import { registryError } from './errors.ts';
 import type { Endpoint } from './hosts.ts';
-import { readBody, send, type HttpResponse } from './http.ts';
+import { readBody, send, TransportError, type HttpResponse } from './http.ts';
 
 /** What a manifest request accepts (containerd's list, one header). */
 export const MANIFEST_ACCEPT = [MEDIA.dockerManifest, MEDIA.dockerList, MEDIA.ociManifest, MEDIA.ociIndex, '*/*'].join(', ');
@@ -105,11 +106,22 @@ export class RepositorySession {
     return { bytes, mediaType, digest };
   }
 
-  /** Starts a blob download; the body is the caller's to read (and verify). */
-  async blob(digest: string, mediaType = '*/*'): Promise<Readable> {
+  /**
+   * Starts a blob download; the body is the caller's to read (and verify). A connection that
+   * dies mid-body is a TransportError that says so.
+   */
+  async blob(digest: string, mediaType = '*/*'): Promise<AsyncIterable<Buffer> & { destroy(e?: Error): void }> {
     const res = await this.#request('GET', `/v2/${this.path}/blobs/${digest}`, { headers: { Accept: `${mediaType}, */*` } });
     if (res.status !== 200) throw registryError(res.status, await readBody(res, 1 << 20).catch(() => Buffer.alloc(0)), `blob ${digest}`, this.name);
-    return res.body;
+    const body = res.body;
+    const chunks = (async function* () {
+      try {
+        for await (const c of body as AsyncIterable<Buffer>) yield c;
+      } catch (err) {
+        throw err instanceof TransportError ? err : new TransportError(`blob ${digest}: the connection to the registry closed mid-body (${(err as Error).message})`, err);
+      }
+    })();
+    return Object.assign(chunks, { destroy: (e?: Error) => body.destroy(e) });
   }
 
   /** The size of a blob the repository has, or undefined. */

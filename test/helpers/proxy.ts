@@ -60,10 +60,9 @@ export async function countingProxy(targetPort: number, rules: Rule[] = []): Pro
           body[body.length >> 1] ^= 0xff;
           res.end(body);
         } else if (f.kind === 'truncate') {
-          res.write(body.subarray(0, body.length >> 1));
-          res.socket?.destroy();
+          res.write(body.subarray(0, body.length >> 1), () => setTimeout(() => res.socket?.destroy(), 50));
         } else {
-          res.write(body.subarray(0, Math.min(f.afterBytes, body.length)), () => res.socket?.destroy());
+          res.write(body.subarray(0, Math.min(f.afterBytes, body.length)), () => setTimeout(() => res.socket?.destroy(), 50));
         }
       });
     });
