@@ -12,6 +12,14 @@ test('planStop takes the signal and timeout from the request, then the container
   assert.deepEqual([req.signalName, req.timeout], ['SIGINT', 7]);
 });
 
+test('planStop says where the signal came from: the request, the container, the image, or the default', () => {
+  assert.equal(planStop(base).signalSource, 'default');
+  assert.equal(planStop({ ...base, stopSignal: 'SIGQUIT' }).signalSource, 'container');
+  assert.equal(planStop({ ...base, stopSignal: 'SIGQUIT', stopSignalFrom: 'image' }).signalSource, 'image');
+  assert.equal(planStop({ ...base, stopSignal: 'SIGQUIT', stopSignalFrom: 'image' }, { signal: 'INT' }).signalSource, 'request');
+  assert.equal(planStop({ ...base, stopSignal: 'NOPE', stopSignalFrom: 'image' }).signalSource, 'default', 'a bad one falls back to SIGTERM');
+});
+
 test('planStop falls back to SIGTERM for a container stop signal that does not parse, and rejects a bad request signal', () => {
   assert.equal(planStop({ ...base, stopSignal: 'NOPE' }).signal, 15);
   assert.throws(() => planStop(base, { signal: 'NOPE' }), { name: 'InvalidParameter', message: 'invalid signal: NOPE' });
