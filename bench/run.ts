@@ -5,13 +5,15 @@
  *  - stop of a container whose processes exit at once on TERM, with and without moorage-init;
  *  - ten stops at once against one alone;
  *  - CLI start-up (`moorage --version`, `moorage ps`) against `docker --version`;
- *  - the idle engine's resident memory.
+ *  - the idle engine's resident memory;
+ *  - a cold pull of a 150 MB image from a local registry, next to Docker 20.10's (bench/pull.ts).
  * Run with `npm run bench`. Prints a table; timings are not asserted anywhere.
  */
 import { startDaemon } from '../test/helpers/daemon.ts';
 import { call, median } from './api.ts';
 import { parallelStops } from './parallel.ts';
 import { cliStartup, idleRssMb } from './startup.ts';
+import { pullBench } from './pull.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const FAST_EXIT = ['sh', '-c', 'trap "exit 0" TERM; sleep 1000 & wait'];
@@ -80,3 +82,4 @@ try {
 } finally {
   await d.stop();
 }
+await pullBench();
