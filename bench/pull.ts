@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { startDaemon } from '../test/helpers/daemon.ts';
 import { OciLayout, skopeoPush } from '../test/helpers/oci.ts';
 import { startRegistry, type TestRegistry } from '../test/helpers/registry.ts';
+import { stopProcess } from '../test/helpers/process.ts';
 import { median } from './api.ts';
 
 const RUNS = Number(process.env.BENCH_PULL_RUNS ?? 5);
@@ -68,14 +69,8 @@ async function startDockerd(work: string, registry: string): Promise<{ host: str
     '--pidfile', join(root, 'docker.pid'), '--bridge=none', '--iptables=false', '--ip-masq=false', '--insecure-registry', registry,
     '--storage-driver', 'overlay2'], { stdio: ['ignore', 'ignore', 'pipe'] });
   child.stderr.on('data', (d) => { log += d; });
-  const exited = new Promise<void>((r) => child.on('exit', () => r()));
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      await exited;
-      clearTimeout(t);
-    }
+    await stopProcess(child, 20_000);
     await rm(root, { recursive: true, force: true }).catch(() => {});
   };
   const deadline = Date.now() + 30_000;

@@ -11,6 +11,7 @@ import { TaskRunner } from '../runtime/task.ts';
 import type { EngineConfig } from './config.ts';
 import { Engine } from './engine.ts';
 import { ensureBusybox } from './images/busybox.ts';
+import { collectGarbage } from './images/record.ts';
 import { registerExitReactions } from './lifecycle/reactions.ts';
 import { restore } from './lifecycle/restore.ts';
 
@@ -25,6 +26,7 @@ export async function bootEngine(config: EngineConfig, log?: Engine['log']): Pro
   await d.layers.load();
   for (const bad of await d.images.load()) d.log.warn({ image: bad }, 'skipping unreadable image');
   await ensureBusybox(d);
+  await collectGarbage(d); // layers and blobs an interrupted pull or load stored for no image
   for (const f of await d.containers.load()) {
     d.log.error({ id: f.id, error: f.error }, 'skipping container with an unreadable checkpoint');
   }

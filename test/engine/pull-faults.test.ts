@@ -10,7 +10,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.ts';
 import { freePort, startRegistry, type TestRegistry } from '../helpers/registry.ts';
-import { OciLayout, skopeoPush, type ImageSpec } from '../helpers/oci.ts';
+import { busyboxLayer, publishImage, type ImageSpec } from '../helpers/oci.ts';
 import { countingProxy, type CountingProxy, type Rule } from '../helpers/proxy.ts';
 import type { TarEntry } from '../helpers/tar.ts';
 
@@ -22,18 +22,8 @@ describe('bad input on pull', () => {
   let host: string;
   let busybox: Buffer;
   let baseline: string;
-  const base = (): TarEntry[] => [
-    { name: 'bin', type: 'directory' }, { name: 'bin/busybox', body: busybox, mode: 0o755 },
-    ...['sh', 'cat', 'ls'].map((a) => ({ name: `bin/${a}`, type: 'symlink' as const, linkname: 'busybox' })),
-  ];
-  const publish = async (repo: string, spec: ImageSpec) => {
-    const dir = await mkdtemp(join(work, 'oci-'));
-    const o = new OciLayout(dir);
-    const img = await o.image(spec);
-    await o.finish([{ desc: img.manifest, tag: 'v1' }]);
-    await skopeoPush(dir, 'v1', `${reg.host}/${repo}:v1`);
-    return { ref: `${host}/${repo}:v1`, ...img };
-  };
+  const base = (): TarEntry[] => busyboxLayer(busybox, ['sh', 'cat', 'ls']);
+  const publish = (repo: string, spec: ImageSpec) => publishImage(reg.host, work, repo, spec, host);
   /** Everything the engine stores for images, to compare before and after a failure. */
   const state = async () => {
     const list = async (p: string) => (await readdir(join(d.dataRoot, p)).catch(() => [])).sort().join(',');

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.ts';
 import { startRegistry, type TestRegistry } from '../helpers/registry.ts';
-import { OciLayout, skopeoPush, type ImageSpec } from '../helpers/oci.ts';
+import { busyboxLayer, OciLayout, publishImage, skopeoPush, type ImageSpec } from '../helpers/oci.ts';
 import { countingProxy, type CountingProxy } from '../helpers/proxy.ts';
 import type { TarEntry } from '../helpers/tar.ts';
 
@@ -23,19 +23,8 @@ describe('docker pull from a registry', () => {
   let reg: TestRegistry;
   let work: string;
   let busybox: Buffer;
-  const base = (): TarEntry[] => [
-    { name: 'bin', type: 'directory' }, { name: 'bin/busybox', body: busybox, mode: 0o755 },
-    ...['sh', 'cat', 'ls', 'stat', 'readlink', 'wc', 'id', 'sleep', 'grep', 'pwd', 'echo'].map((a) => ({ name: `bin/${a}`, type: 'symlink' as const, linkname: 'busybox' })),
-  ];
-  /** Writes an image as an OCI layout and pushes it with skopeo; resolves its name. */
-  const publish = async (repo: string, spec: ImageSpec) => {
-    const dir = await mkdtemp(join(work, 'oci-'));
-    const o = new OciLayout(dir);
-    const img = await o.image(spec);
-    await o.finish([{ desc: img.manifest, tag: 'v1' }]);
-    await skopeoPush(dir, 'v1', `${reg.host}/${repo}:v1`);
-    return { ref: `${reg.host}/${repo}:v1`, ...img };
-  };
+  const base = (): TarEntry[] => busyboxLayer(busybox);
+  const publish = (repo: string, spec: ImageSpec) => publishImage(reg.host, work, repo, spec);
 
   before(async () => {
     [d, reg] = await Promise.all([startDaemon(), startRegistry()]);

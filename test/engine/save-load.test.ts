@@ -12,7 +12,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.ts';
-import { OciLayout } from '../helpers/oci.ts';
+import { busyboxLayer, OciLayout } from '../helpers/oci.ts';
 import { makeTar, type TarEntry } from '../helpers/tar.ts';
 
 const run = promisify(execFile);
@@ -34,10 +34,7 @@ describe('save, load and the other image endpoints', () => {
   let d: TestDaemon;
   let work: string;
   let busybox: Buffer;
-  const base = (): TarEntry[] => [
-    { name: 'bin', type: 'directory' }, { name: 'bin/busybox', body: busybox, mode: 0o755 },
-    ...['sh', 'cat'].map((a) => ({ name: `bin/${a}`, type: 'symlink' as const, linkname: 'busybox' })),
-  ];
+  const base = (): TarEntry[] => busyboxLayer(busybox, ['sh', 'cat']);
 
   before(async () => {
     d = await startDaemon();

@@ -6,7 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -107,4 +107,26 @@ export class OciLayout {
 export async function skopeoPush(dir: string, tag: string, dest: string, o: { all?: boolean; creds?: string } = {}): Promise<void> {
   await run('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', '--preserve-digests', ...(o.all ? ['--all'] : []),
     ...(o.creds ? ['--dest-creds', o.creds] : []), `oci:${dir}:${tag}`, `docker://${dest}`], { timeout: 120_000 });
+}
+
+/** The entries of a base layer with the host's busybox and some of its applets as symlinks. */
+export function busyboxLayer(busybox: Buffer, applets = ['sh', 'cat', 'ls', 'stat', 'readlink', 'wc', 'id', 'sleep', 'grep', 'pwd', 'echo']): TarEntry[] {
+  return [
+    { name: 'bin', type: 'directory' }, { name: 'bin/busybox', body: busybox, mode: 0o755 },
+    ...applets.map((a) => ({ name: `bin/${a}`, type: 'symlink' as const, linkname: 'busybox' })),
+  ];
+}
+
+/**
+ * Writes an image as an OCI layout in a new directory under `work` and pushes it to
+ * `<registry>/<repo>:v1`; resolves its written blobs and the reference to pull it by (through
+ * `pullHost`, a proxy, when given).
+ */
+export async function publishImage(registry: string, work: string, repo: string, spec: ImageSpec, pullHost = registry) {
+  const dir = await mkdtemp(join(work, 'oci-'));
+  const o = new OciLayout(dir);
+  const img = await o.image(spec);
+  await o.finish([{ desc: img.manifest, tag: 'v1' }]);
+  await skopeoPush(dir, 'v1', `${registry}/${repo}:v1`);
+  return { ref: `${pullHost}/${repo}:v1`, ...img };
 }

@@ -13,6 +13,7 @@ import { createServer as netServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { stopProcess } from './process.ts';
 
 const run = promisify(execFile);
 
@@ -73,14 +74,8 @@ ${auth}`;
   const child: ChildProcess = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: ['ignore', 'ignore', process.env.MOORAGE_TEST_REGISTRY_DEBUG ? 'inherit' : 'pipe'] });
   let err = '';
   child.stderr?.on('data', (d) => { err += d; });
-  const exited = new Promise<void>((r) => child.on('exit', () => r()));
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(t);
-    }
+    await stopProcess(child, 5000);
     await rm(dir, { recursive: true, force: true });
   };
   const deadline = Date.now() + 15_000;

@@ -1,0 +1,16 @@
+/**
+ * Stopping a child process the tests or benchmarks started: SIGTERM, then SIGKILL after a
+ * grace period; resolves once it has exited.
+ * @module
+ */
+import type { ChildProcess } from 'node:child_process';
+
+/** Stops `child` (by its pid, through its handle) unless it has exited already. */
+export async function stopProcess(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  const t = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(t);
+}
