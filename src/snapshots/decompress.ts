@@ -81,7 +81,7 @@ async function* unzstd(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
     child.on('error', (err) => reject(new InvalidParameter(`zstd layer: cannot run ${UNZSTD}: ${err.message} (run scripts/setup.sh)`, 'MOORAGE_INVALID_ARCHIVE')));
     child.on('close', (code) => resolve(code));
   });
-  exited.catch(() => {});
+  exited.catch(() => {}); // awaited below once the output is read
   let feedError: unknown = null;
   const feed = (async () => {
     try {

@@ -82,7 +82,7 @@ export async function extractLayer(input: AsyncIterable<Buffer>, root: string, o
     await unpack.finish();
   } catch (err) {
     await unpack.abort();
-    await tapped.return(undefined).catch(() => {});
+    await tapped.return(undefined).catch(() => {}); // closing the source: the first error is the one thrown
     throw err;
   }
   return { digest: hash.digest('hex'), size, entries };

@@ -94,7 +94,7 @@ export class LayerStore {
     const p = this.#unpack(parent, input, opts);
     if (expected) {
       this.#pending.set(expected, p);
-      void p.finally(() => this.#pending.delete(expected)).catch(() => {});
+      void p.finally(() => this.#pending.delete(expected)).catch(() => {}); // the failure is the callers'
     }
     return p;
   }

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MoorageClient } from '../../src/client/index.ts';
 import type { ContainerInspect, ContainerStateJSON, ContainerSummary, KnownConfig, KnownHostConfig, MountPoint } from '../../src/wire/containers.ts';
-import type { ImageInspect, ImageSummary } from '../../src/wire/images.ts';
+import type { ImageHistoryItem, ImageInspect, ImagePruneResponse, ImageSummary } from '../../src/wire/images.ts';
 import type { EventMessage, InfoResponse, VersionResponse } from '../../src/wire/system.ts';
 import type { Diagnosis, ProcessDiagnosis, ProcessReport, StopReport } from '../../src/wire/stop.ts';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.ts';
@@ -101,6 +101,8 @@ const imageInspect: Shape<ImageInspect> = {
   Id: S, RepoTags: A, RepoDigests: A, Parent: S, Comment: S, Created: S, DockerVersion: S, Author: S, Config: O,
   Architecture: S, Os: S, Size: N, GraphDriver: O, RootFS: O, Metadata: O, ContainerConfig: ['object', 'undefined'], Variant: ['string', 'undefined'],
 };
+const historyItem: Shape<ImageHistoryItem> = { Id: S, Created: N, CreatedBy: S, Tags: ['array', 'null'], Size: N, Comment: S };
+const prune: Shape<ImagePruneResponse> = { ImagesDeleted: ['array', 'null'], SpaceReclaimed: N };
 
 let d: TestDaemon;
 let client: MoorageClient;
@@ -139,6 +141,8 @@ test('real system and image answers match the shared wire types: version, info, 
   assert.ok(n > 0, 'events were replayed');
   check(await client.images.list(), obj(imageSummary, { each: true }), 'images');
   check(await client.images.inspect('busybox'), obj(imageInspect), 'image inspect');
+  check(await client.images.history('busybox'), obj(historyItem, { each: true }), 'image history');
+  check(await client.images.prune(), obj(prune), 'image prune');
 });
 
 test('the checker fails on a missing field and on a wrong kind', () => {

@@ -7,12 +7,26 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.ts';
 import { freePort, startRegistry, type TestRegistry } from '../helpers/registry.ts';
 import { busyboxLayer, publishImage, type ImageSpec } from '../helpers/oci.ts';
 import { countingProxy, type CountingProxy, type Rule } from '../helpers/proxy.ts';
 import type { TarEntry } from '../helpers/tar.ts';
+
+/** POST through the engine's socket; resolves status and body. */
+function api(socket: string, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath: socket, method: 'POST', path, headers: { 'X-Registry-Auth': 'e30=' } }, (res) => {
+      let body = '';
+      res.on('data', (c) => { body += c; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 describe('bad input on pull', () => {
   let d: TestDaemon;
@@ -76,6 +90,22 @@ describe('bad input on pull', () => {
     const unknownLayer = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: img.config,
       layers: img.layers.map((l) => ({ ...l, mediaType: 'application/vnd.example.layer' })) }));
     await failsCleanly(img.ref, [{ path: '/manifests/v1', fault: { kind: 'replace', body: unknownLayer, contentType: 'application/vnd.oci.image.manifest.v1+json' } }], /unsupported layer media type/);
+  });
+
+  test("errors before the stream's first line are HTTP errors, after it the stream's last line", async () => {
+    const img = await publish('bad/placement', { layers: [{ entries: [...base(), { name: 'data', body: 'good\n' }] }] });
+    const missing = await api(d.socket, `/v1.41/images/create?fromImage=${encodeURIComponent(`${host}/bad/placement`)}&tag=nope`);
+    assert.equal(missing.status, 404);
+    assert.match(JSON.parse(missing.body).message, /manifest unknown/);
+    proxy.setRules([{ path: `/blobs/${img.layers[0]!.digest}`, fault: { kind: 'corrupt' } }]);
+    const bad = await api(d.socket, `/v1.41/images/create?fromImage=${encodeURIComponent(`${host}/bad/placement`)}&tag=v1`);
+    proxy.setRules([]);
+    assert.equal(bad.status, 200);
+    const lines = bad.body.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.equal(lines[0]!.status, 'Pulling from bad/placement'.replace('bad', `${host}/bad`));
+    assert.match(String(lines.at(-1)!.error), /does not match its digest/);
+    assert.deepEqual(lines.at(-1)!.errorDetail, { message: lines.at(-1)!.error });
+    assert.equal(await state(), baseline);
   });
 
   test('an unreachable registry and an unknown tag are clear errors', async () => {

@@ -189,6 +189,22 @@ describe('docker pull from a registry', () => {
     }
   });
 
+  test('a Docker Hub mirror and a per-registry endpoint serve images under their real names', async () => {
+    await publishImage(reg.host, work, 'library/mirrored', { layers: [{ entries: [...base(), { name: 'from', body: 'mirror\n' }] }] });
+    await publishImage(reg.host, work, 'pause', { layers: [{ entries: [...base(), { name: 'from', body: 'k8s\n' }] }] });
+    const d2 = await startDaemon({ args: ['--registry-mirror', `http://${reg.host}`, '--registry-host', `registry.k8s.io=http://${reg.host}`] });
+    try {
+      const hub = await d2.docker(['run', '--rm', 'mirrored:v1', 'cat', '/from']);
+      assert.equal(hub.stdout, 'mirror\n', hub.stderr);
+      const k8s = await d2.docker(['run', '--rm', 'registry.k8s.io/pause:v1', 'cat', '/from']);
+      assert.equal(k8s.stdout, 'k8s\n', k8s.stderr);
+      const tags = (await d2.docker(['images', '--format', '{{.Repository}}:{{.Tag}}'])).stdout.split('\n');
+      assert.ok(tags.includes('mirrored:v1') && tags.includes('registry.k8s.io/pause:v1'), tags.join(' '));
+    } finally {
+      await d2.stop();
+    }
+  });
+
   test('an image of 120 layers pulls and runs (short layer links keep the mount options under a page)', async () => {
     const layers = [{ entries: base() }, ...Array.from({ length: 119 }, (_, i) => ({ entries: [{ name: `f${i}`, body: `${i}\n` }] }))];
     const img = await publish('test/deep', { layers });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { errorBody, statusFor } from './error-status.ts';
-import { Conflict, ERROR_CODES, InvalidParameter, MoorageError, NotFound, NotModified, SystemError, type ErrorCode } from '../../errors.ts';
+import { Conflict, ERROR_CODES, InvalidParameter, MoorageError, NotFound, NotModified, NotSupported, SystemError, Unauthorized, type ErrorCode } from '../../errors.ts';
 import { splitVersion } from './version.ts';
 
 test('typed errors map to Docker statuses and everything else to 500', () => {
@@ -10,12 +10,14 @@ test('typed errors map to Docker statuses and everything else to 500', () => {
   assert.equal(statusFor(new Conflict('x')), 409);
   assert.equal(statusFor(new NotModified()), 304);
   assert.equal(statusFor(new SystemError('x')), 500);
+  assert.equal(statusFor(new Unauthorized('x')), 401);
+  assert.equal(statusFor(new NotSupported('x')), 501);
   assert.equal(statusFor(new TypeError('x')), 500);
   assert.equal(statusFor('string'), 500);
 });
 
 test('every code of the catalogue has a status by its kind, and the body carries the code', () => {
-  const statuses = new Set([404, 400, 409, 304, 500]);
+  const statuses = new Set([404, 400, 409, 304, 401, 501, 500]);
   for (const code of Object.keys(ERROR_CODES) as ErrorCode[]) assert.ok(statuses.has(statusFor(new MoorageError(code, 'x'))), code);
   assert.equal(statusFor(new NotFound('gone', 'MOORAGE_NO_SUCH_CONTAINER')), 404);
   assert.deepEqual(errorBody(new InvalidParameter('bad', 'MOORAGE_INVALID_SIGNAL')), { message: 'bad', code: 'MOORAGE_INVALID_SIGNAL' });

@@ -33,7 +33,7 @@ export async function fetchBlob(d: Engine, parts: ImageParts, expected: Expected
   const { ingest, joined } = await d.content.begin(expected);
   if (!ingest) return stored(expected.digest!);
   const done = ingest.done.then((digest) => { parts.blobs.add(digest); return digest; });
-  done.catch(() => {});
+  done.catch(() => {}); // the failure reaches readers through read() and awaiters of done
   if (joined) return { done, read: () => ingest.follow(), cancel: async () => {} };
   let source: (AsyncIterable<Buffer> & { destroy?(e?: Error): void }) | undefined;
   void (async () => {
