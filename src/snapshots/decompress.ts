@@ -52,7 +52,11 @@ async function* through(t: NodeJS.ReadWriteStream & { destroy(e?: Error): void }
   let feedError: unknown = null;
   const feed = (async () => {
     try {
-      for await (const chunk of source) if (!t.write(chunk)) await new Promise((r) => t.once('drain', r));
+      for await (const chunk of source) {
+        // A transform that failed never drains: its close ends the wait too.
+        if (!t.write(chunk)) await new Promise((r) => { t.once('drain', r); t.once('close', r); });
+        if ((t as unknown as { destroyed: boolean }).destroyed) break;
+      }
       t.end();
     } catch (err) {
       feedError = err;

@@ -114,6 +114,15 @@ async function fetchImage(d: Engine, session: RepositorySession, manifest: Image
   return { id: cfgDesc.digest, config, chain };
 }
 
+/**
+ * Why a blob failed, if it did (or does within a moment): a damaged blob also breaks its
+ * decompression, and its digest is the clearer reason.
+ */
+async function blobError(f: BlobFetch): Promise<unknown> {
+  const failed = f.done.then(() => null, (e: unknown) => e);
+  return Promise.race([failed, new Promise((r) => setTimeout(() => r(null), 2000).unref())]);
+}
+
 async function readAll(b: BlobFetch): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of b.read()) chunks.push(c);
@@ -159,7 +168,8 @@ async function fetchLayers(d: Engine, session: RepositorySession, layers: Descri
       if (f) {
         const id = shortDigest(l.digest);
         const bar = new ByteProgress(onProgress, id, 'Extracting', l.size);
-        const layer: LayerInfo = await d.layers.unpack(parent, f.read(), { expectedDiffId: diffIds[i], onBytes: (n) => bar.add(n) });
+        const layer: LayerInfo = await d.layers.unpack(parent, f.read(), { expectedDiffId: diffIds[i], onBytes: (n) => bar.add(n) })
+          .catch(async (err: unknown) => { throw (await blobError(f)) ?? err; });
         await f.done;
         bar.flush();
         onProgress({ id, status: 'Pull complete', detail: {} });

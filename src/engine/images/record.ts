@@ -20,7 +20,7 @@ export interface NewImage {
   digests: string[];
 }
 
-/** Records an image and publishes `tag` (and `untag` for images that lost one). */
+/** Records an image and publishes `untag` for images that lost a tag to it (the operation publishes its own event). */
 export async function recordImage(d: Engine, n: NewImage): Promise<ImageRecord> {
   const size = n.chain.reduce((sum, c) => sum + (d.layers.get(c)?.size ?? 0), 0);
   const now = new Date().toISOString();
@@ -30,7 +30,6 @@ export async function recordImage(d: Engine, n: NewImage): Promise<ImageRecord> 
     layers: n.layers, chain: n.chain, manifest: n.manifest, LastTagTime: now,
   });
   for (const u of untagged) d.events.publish('image', 'untag', u.id, { name: u.tag });
-  for (const t of n.tags) d.events.publish('image', 'tag', image.Id, { name: t });
   return image;
 }
 
