@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   MOORAGE_NOT_FOUND: 'not-found',
   MOORAGE_NO_SUCH_CONTAINER: 'not-found',
   MOORAGE_NO_SUCH_IMAGE: 'not-found',
+  MOORAGE_NO_SUCH_EXEC: 'not-found',
   MOORAGE_INVALID_PARAMETER: 'invalid',
   MOORAGE_INVALID_SIGNAL: 'invalid',
   MOORAGE_INVALID_ARCHIVE: 'invalid',

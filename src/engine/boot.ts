@@ -26,6 +26,7 @@ export async function bootEngine(config: EngineConfig, log?: Engine['log']): Pro
   for (const f of await d.containers.load()) {
     d.log.error({ id: f.id, error: f.error }, 'skipping container with an unreadable checkpoint');
   }
+  for (const c of d.containers.all()) await d.execs.load(c.id);
   await d.exits.start((err) => d.log.error({ err }, 'exit watcher failed'));
   registerExitReactions(d);
   await restore(d);

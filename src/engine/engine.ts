@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino, { type Logger } from 'pino';
 import type { Container } from '../container/container.ts';
+import { ExecStore } from '../container/execs.ts';
 import { ContainerStore } from '../container/store.ts';
 import { EventBus } from '../events/bus.ts';
 import { ImageStore } from '../image/store.ts';
@@ -33,6 +34,8 @@ export class Engine {
   readonly config: EngineConfig;
   readonly log: Logger;
   readonly containers: ContainerStore;
+  /** Exec instances, persisted beside their containers. */
+  readonly execs: ExecStore;
   readonly images: ImageStore;
   readonly events = new EventBus();
   readonly exits: ExitWatcher;
@@ -55,6 +58,7 @@ export class Engine {
     this.config = config;
     this.log = log;
     this.containers = new ContainerStore(join(config.dataRoot, 'containers'));
+    this.execs = new ExecStore(join(config.dataRoot, 'containers'));
     this.images = new ImageStore(join(config.dataRoot, 'images'));
     this.exits = new ExitWatcher(join(config.execRoot, 'exits'));
   }

@@ -10,7 +10,7 @@ function record(over: Partial<ContainerRecord> = {}): ContainerRecord {
   return {
     Id: 'a'.repeat(64), Name: '/web', Created: '2026-01-01T00:00:00.000Z', Path: 'sh', Args: ['-c', 'echo hi there'],
     Image: `sha256:${'b'.repeat(64)}`,
-    Config: { Hostname: 'aaaa', User: '', Env: [], Cmd: ['sh'], Entrypoint: null, Image: 'busybox', WorkingDir: '', Labels: { a: '1' }, Tty: false, OpenStdin: false, AttachStdin: false, AttachStdout: true, AttachStderr: true },
+    Config: { Hostname: 'aaaa', User: '', Env: [], Cmd: ['sh'], Entrypoint: null, Image: 'busybox', WorkingDir: '', Labels: { a: '1' }, Tty: false, OpenStdin: false, StdinOnce: false, AttachStdin: false, AttachStdout: true, AttachStderr: true },
     HostConfig: { Binds: ['/src:/dst:ro'], AutoRemove: false, RestartPolicy: { Name: '', MaximumRetryCount: 0 }, Init: null, NetworkMode: 'none' },
     State: initialState(), RestartCount: 0, Task: null, LastStop: null, ...over,
   };
@@ -22,7 +22,7 @@ test('containerSummary has the fields docker ps reads, with Docker types', () =>
   const view: ContainerView = {
     record: c.record, state: c.state.data, status: c.state.status, statusText: statusString(c.state.data, Date.parse('2026-01-01T00:00:13Z')),
     logPath: c.logPath, layers: { lower: '', upper: c.upperDir, work: c.workDir, merged: c.rootfsDir },
-    binds: [{ source: '/src', destination: '/dst', readonly: true }],
+    binds: [{ source: '/src', destination: '/dst', readonly: true }], execIds: [],
   };
   const s = containerSummary(view);
   assert.equal(s.Id, 'a'.repeat(64));

@@ -31,7 +31,7 @@ export function containerInspect(v: ContainerView): ContainerInspect {
     MountLabel: '',
     ProcessLabel: '',
     AppArmorProfile: '',
-    ExecIDs: null,
+    ExecIDs: v.execIds.length ? v.execIds : null,
     HostConfig: r.HostConfig,
     GraphDriver: {
       Name: 'overlay',

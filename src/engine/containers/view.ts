@@ -21,6 +21,8 @@ export function containerView(d: Engine, c: Container, now = Date.now()) {
     logPath: c.logPath,
     layers: { lower: img ? d.images.rootfs(img) : '', upper: c.upperDir, work: c.workDir, merged: c.rootfsDir },
     binds: (c.record.HostConfig.Binds ?? []).map((spec): Bind => parseBind(spec)),
+    /** Its exec instances that still run (Docker's `ExecIDs`). */
+    execIds: d.execs.of(c.id).filter((e) => e.Running).map((e) => e.ID),
   };
 }
 
