@@ -18,6 +18,7 @@ declare -A FILES=(
   [libc6-dev]=/usr/include/stdio.h  # with gcc: a static libc for moorage-init
   [git]=/usr/bin/git                # the build stamp; scripts/fresh-check.sh
   [attr]=/usr/bin/getfattr          # tests read extended attributes of unpacked layers
+  [procps]=/bin/ps                  # docker top runs the host's ps
 )
 
 installed() { [[ $(dpkg-query -W -f='${Status}' "$1" 2>/dev/null) == 'install ok installed' ]]; }

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InvalidArgumentError } from 'commander';
-import { parseDuration, parseFilters, parseInteger, parseLabels, parseRestart, parseTail, parseTime,
+import { parseFilters, parseInteger, parseLabels, parseRestart, parseTail, parseTime,
   parseVolume, resolveEnv, splitRepoTag } from './parse.ts';
+import { parseDuration } from '../units.ts';
 
 test('integers are parsed strictly', () => {
   assert.equal(parseInteger('5'), 5);

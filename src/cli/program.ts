@@ -15,6 +15,8 @@ import { registerEvents } from './commands/events.ts';
 import { registerImages } from './commands/images.ts';
 import { registerSystem } from './commands/system.ts';
 import { registerDoctor } from './commands/doctor.ts';
+import { registerExec } from './commands/exec.ts';
+import { registerResources } from './commands/resources.ts';
 import { normalizeBoolFlags } from './argv.ts';
 import { BUILD_COMMIT, VERSION } from '../version.ts';
 
@@ -45,6 +47,8 @@ export function buildProgram(ctx: CliContext, extend?: (program: Command) => voi
   registerImages(program, ctx);
   registerSystem(program, ctx);
   registerDoctor(program, ctx);
+  registerExec(program, ctx);
+  registerResources(program, ctx);
   extend?.(program);
   return program;
 }

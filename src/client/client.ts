@@ -4,6 +4,7 @@
  * @module
  */
 import { Containers } from './containers.ts';
+import { Execs } from './exec.ts';
 import { Images } from './images.ts';
 import { System } from './system.ts';
 import { Transport, type TransportOptions } from './transport.ts';
@@ -30,6 +31,8 @@ export class MoorageClient {
   readonly transport: Transport;
   /** Container operations. */
   readonly containers: Containers;
+  /** Exec operations. */
+  readonly execs: Execs;
   /** Image operations. */
   readonly images: Images;
   /** Ping, version, info and events. */
@@ -38,6 +41,7 @@ export class MoorageClient {
   constructor(opts: ClientOptions = {}) {
     this.transport = new Transport(opts);
     this.containers = new Containers(this.transport);
+    this.execs = new Execs(this.transport);
     this.images = new Images(this.transport);
     this.system = new System(this.transport);
   }

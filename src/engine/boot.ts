@@ -5,7 +5,7 @@
  * @module
  */
 import { mkdir } from 'node:fs/promises';
-import { cgroupRoot, detectCgroups } from '../runtime/cgroups.ts';
+import { cgroupRoot, detectCgroups, detectLimits } from '../runtime/cgroups.ts';
 import { selectRuntime } from '../runtime/select.ts';
 import { TaskRunner } from '../runtime/task.ts';
 import type { EngineConfig } from './config.ts';
@@ -20,6 +20,7 @@ export async function bootEngine(config: EngineConfig, log?: Engine['log']): Pro
   await mkdir(config.dataRoot, { recursive: true, mode: 0o711 });
   await mkdir(config.execRoot, { recursive: true, mode: 0o711 });
   d.cgroups = await detectCgroups();
+  d.limits = await detectLimits(d.cgroups);
   d.tasks = new TaskRunner(await selectRuntime(config.runtime, config.execRoot, d.cgroups), await cgroupRoot(), config.cgroupParent, d.exits);
   for (const bad of await d.images.load()) d.log.warn({ image: bad }, 'skipping unreadable image');
   await ensureBusybox(d.images);

@@ -13,7 +13,7 @@ import { ExecStore } from '../container/execs.ts';
 import { ContainerStore } from '../container/store.ts';
 import { EventBus } from '../events/bus.ts';
 import { ImageStore } from '../image/store.ts';
-import type { CgroupInfo } from '../runtime/cgroups.ts';
+import type { CgroupInfo, HostLimits } from '../runtime/cgroups.ts';
 import { ExitWatcher } from '../runtime/exit-watcher.ts';
 import type { TaskRunner } from '../runtime/task.ts';
 import type { EngineConfig } from './config.ts';
@@ -43,6 +43,8 @@ export class Engine {
   tasks!: TaskRunner;
   /** The host's cgroup layout, read at boot. */
   cgroups!: CgroupInfo;
+  /** What the host's cgroups can limit, read at boot. */
+  limits!: HostLimits;
   /** Starts, stops, exits and teardowns in progress. */
   readonly inflight = new Inflight();
   /** Restart policies' state: cancellations, backoffs, pending restarts. */

@@ -33,6 +33,8 @@ export interface BundleSpec {
   hostNetwork: boolean;
   /** Run the process on a pseudo-terminal (conmon must get `-t`). */
   terminal: boolean;
+  /** `linux.resources` limits (memory, cpu, pids, blockIO); devices are added here. */
+  resources: Record<string, unknown>;
 }
 
 /** Builds the OCI spec object. */
@@ -69,7 +71,7 @@ export function buildSpec(b: BundleSpec): Record<string, unknown> {
     mounts,
     linux: {
       cgroupsPath: b.cgroupsPath,
-      resources: { devices: [{ allow: false, access: 'rwm' }] },
+      resources: { ...b.resources, devices: [{ allow: false, access: 'rwm' }] },
       namespaces,
       maskedPaths: ['/proc/acpi', '/proc/asound', '/proc/kcore', '/proc/keys', '/proc/latency_stats',
         '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/sys/firmware', '/proc/scsi'],

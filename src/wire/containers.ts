@@ -131,6 +131,9 @@ export interface ContainerSummary {
   HostConfig: { NetworkMode: string };
   NetworkSettings: { Networks: Record<string, unknown> };
   Mounts: MountPoint[];
+  /** With `size=true` (and in `/system/df`): bytes in the writable layer, and with the image. */
+  SizeRw?: number;
+  SizeRootFs?: number;
 }
 
 /** `POST /containers/{id}/wait`. */

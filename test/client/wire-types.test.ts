@@ -69,7 +69,7 @@ const inspect: Shape<ContainerInspect> = {
 };
 const summary: Shape<ContainerSummary> = {
   Id: S, Names: A, Image: S, ImageID: S, Command: S, Created: N, Ports: A, Labels: O, State: S, Status: S,
-  HostConfig: O, NetworkSettings: O, Mounts: obj(mount, { each: true }),
+  HostConfig: O, NetworkSettings: O, Mounts: obj(mount, { each: true }), SizeRw: ['number', 'undefined'], SizeRootFs: ['number', 'undefined'],
 };
 const event: Shape<EventMessage> = {
   Type: S, Action: S, Actor: O, scope: S, time: N, timeNano: N,

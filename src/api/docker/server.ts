@@ -14,6 +14,7 @@ import { statusFor } from './error-status.ts';
 import { COMMON_HEADERS, sendError, type Ctx, type Route } from './http.ts';
 import { containerRoutes } from './routes/containers.ts';
 import { execRoutes } from './routes/exec.ts';
+import { resourceRoutes } from './routes/resources.ts';
 import { imageRoutes } from './routes/images.ts';
 import { systemRoutes } from './routes/system.ts';
 import { splitVersion } from './version.ts';
@@ -39,7 +40,7 @@ function router(routes: Route[]) {
 export class ApiServer {
   readonly #daemon: Engine;
   readonly #server: Server;
-  readonly #route = router([...systemRoutes, ...containerRoutes, ...execRoutes, ...imageRoutes]);
+  readonly #route = router([...systemRoutes, ...containerRoutes, ...resourceRoutes, ...execRoutes, ...imageRoutes]);
 
   constructor(daemon: Engine) {
     this.#daemon = daemon;

@@ -4,14 +4,16 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import type { ContainerConfig, ContainerRecord, HostConfig, KnownConfig, KnownHostConfig, RestartPolicy } from '../../container/container.ts';
+import type { ContainerConfig, ContainerRecord, HostConfig, KnownConfig, KnownHostConfig } from '../../container/container.ts';
 import { parseBind } from '../../container/binds.ts';
 import { initialState } from '../../container/state.ts';
 import { InvalidParameter, NotFound } from '../../errors.ts';
 import { prepareOverlay } from '../../snapshots/overlay.ts';
 import { parseSignal } from '../../runtime/signals.ts';
 import type { Engine } from '../engine.ts';
-import { randomName } from './names.ts';
+import { checkName, randomName } from './names.ts';
+import { checkResources, resourcesOf } from './resources.ts';
+import { validatePolicy } from './restart-policy.ts';
 
 /** The body of a create request, as Docker clients send it. */
 export interface CreateBody extends Partial<Omit<KnownConfig, 'Cmd' | 'Entrypoint'>> {
@@ -21,15 +23,11 @@ export interface CreateBody extends Partial<Omit<KnownConfig, 'Cmd' | 'Entrypoin
   [extra: string]: unknown;
 }
 
-const NAME_RE = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
-const POLICIES = ['', 'no', 'always', 'unless-stopped', 'on-failure'];
 
 /** Creates a container and publishes `create`. */
 export async function createContainer(d: Engine, name: string | undefined, body: CreateBody): Promise<{ Id: string; Warnings: string[] }> {
   if (typeof body !== 'object' || body === null) throw new InvalidParameter('config cannot be empty in order to create a container');
-  if (name !== undefined && name !== '' && !NAME_RE.test(name)) {
-    throw new InvalidParameter(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
-  }
+  if (name !== undefined && name !== '') checkName(name);
   if (!body.Image) throw new InvalidParameter('no image specified');
   const image = d.images.find(body.Image);
   if (!image) throw new NotFound(`No such image: ${body.Image}`, 'MOORAGE_NO_SUCH_IMAGE');
@@ -44,6 +42,7 @@ export async function createContainer(d: Engine, name: string | undefined, body:
     throw new InvalidParameter('StopTimeout must be an integer number of seconds');
   }
   const binds = hc.Binds ?? null;
+  const { resources, warnings } = checkResources(resourcesOf(hc), d.limits);
   for (const b of binds ?? []) parseBind(b);
 
   const cmd = toList(body.Cmd);
@@ -77,6 +76,7 @@ export async function createContainer(d: Engine, name: string | undefined, body:
   delete (config as Record<string, unknown>).NetworkingConfig;
   const hostConfig: HostConfig = {
     ...hc,
+    ...resources,
     Binds: binds,
     AutoRemove: Boolean(hc.AutoRemove),
     RestartPolicy: policy,
@@ -91,18 +91,7 @@ export async function createContainer(d: Engine, name: string | undefined, body:
   const c = await d.containers.add(record);
   await prepareOverlay({ lower: d.images.rootfs(image), upper: c.upperDir, work: c.workDir, merged: c.rootfsDir });
   d.emit(c, 'create');
-  return { Id: id, Warnings: [] };
-}
-
-function validatePolicy(p: Partial<RestartPolicy> | undefined): RestartPolicy {
-  const name = (p?.Name ?? '') as RestartPolicy['Name'];
-  const max = p?.MaximumRetryCount ?? 0;
-  if (!POLICIES.includes(name)) throw new InvalidParameter(`invalid restart policy '${name}'`);
-  if (max < 0) throw new InvalidParameter('invalid restart policy: maximum retry count cannot be negative');
-  if (max > 0 && name !== 'on-failure') {
-    throw new InvalidParameter(`invalid restart policy: maximum retry count can only be used with 'on-failure'`);
-  }
-  return { Name: name, MaximumRetryCount: max };
+  return { Id: id, Warnings: warnings };
 }
 
 function toList(v: string[] | string | null | undefined): string[] | null {

@@ -11,6 +11,7 @@ import { mountOverlay, unmountOverlay } from '../../snapshots/overlay.ts';
 import { resolveUser } from './user.ts';
 import type { BindMount } from '../../runtime/bundle.ts';
 import { parseBind } from '../../container/binds.ts';
+import { ociResources, resourcesOf } from './resources.ts';
 import type { Engine } from '../engine.ts';
 import { watchExit } from './exit.ts';
 import { resizeTerminal } from '../../runtime/attach.ts';
@@ -57,6 +58,7 @@ async function run(d: Engine, c: Container, manual: boolean): Promise<void> {
       id: c.id, hostname: c.config.Hostname, rootfs: c.rootfsDir, args, env, cwd: c.config.WorkingDir || '/',
       uid: user.uid, gid: user.gid, additionalGids: user.additionalGids, binds,
       hostNetwork: c.hostConfig.NetworkMode === 'host',
+      resources: ociResources(resourcesOf(c.hostConfig)),
     }, {
       stdin: c.config.OpenStdin, tty: c.config.Tty,
       // Docker closes a container's stdin when its attached client ends it only with StdinOnce.
