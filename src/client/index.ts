@@ -11,7 +11,7 @@ export { Images, type ImportOptions, type ImportResult, type ImageRemoveOptions,
 export { System, timeArg, type EventsOptions, type EventStream } from './system.ts';
 export { Transport, queryString, type CallOptions, type TransportOptions, type TransportRequest,
   type TransportResponse, type Query } from './transport.ts';
-export { MoorageError, NotFound, Conflict, InvalidParameter, NotModified, SystemError, ClientTimeout,
+export { MoorageError, NotFound, Conflict, Forbidden, InvalidParameter, NotModified, SystemError, ClientTimeout,
   ConnectionError, errorFromResponse } from './errors.ts';
 export { Demuxer, encodeFrame, type Frame, type StreamName } from './demux.ts';
 export { JsonLines } from './json-lines.ts';

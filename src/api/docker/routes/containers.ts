@@ -44,11 +44,11 @@ export const containerRoutes: Route[] = [
       all: flag(ctx.query, 'all'), limit: intParam(ctx.query, 'limit'), filters: ctx.query.get('filters') ?? undefined,
     });
     const now = Date.now();
-    sendJson(ctx, 200, list.map((c) => containerSummary(containerView(ctx.daemon, c, now))));
+    sendJson(ctx, 200, list.map((c) => containerSummary(containerView(ctx.daemon, c, now), ctx.version)));
   }],
 
   ['GET', '/containers/:id/json', async (ctx) => {
-    sendJson(ctx, 200, containerInspect(containerView(ctx.daemon, lookup(ctx))));
+    sendJson(ctx, 200, containerInspect(containerView(ctx.daemon, lookup(ctx)), ctx.version));
   }],
 
   ['POST', '/containers/:id/start', async (ctx) => {
@@ -115,7 +115,7 @@ export const containerRoutes: Route[] = [
 
   ['DELETE', '/containers/:id', async (ctx) => {
     const c = lookup(ctx);
-    await removeContainer(ctx.daemon, c, { force: flag(ctx.query, 'force') });
+    await removeContainer(ctx.daemon, c, { force: flag(ctx.query, 'force'), volumes: flag(ctx.query, 'v') });
     sendEmpty(ctx, 204);
   }],
 
