@@ -27,7 +27,7 @@ export function parsePortKey(key: string): { port: number; protocol: PortRequest
 
 function hostPort(s: string | undefined, key: string): number {
   if (!s) return 0;
-  if (!/^\d+$/.test(s) || Number(s) < 1 || Number(s) > 65535) throw new InvalidParameter(`invalid port specification: "${s}" for ${key}`);
+  if (!/^\d+$/.test(s) || Number(s) > 65535) throw new InvalidParameter(`invalid port specification: "${s}" for ${key}`);
   return Number(s);
 }
 

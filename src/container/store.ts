@@ -82,6 +82,18 @@ export class ContainerStore {
     return next;
   }
 
+  /** Gives a container a new name (with leading slash); a name in use is a 409. */
+  async rename(c: Container, name: string): Promise<void> {
+    const other = this.#byName.get(name);
+    if (other && other !== c) {
+      throw new Conflict(`Conflict. The container name "${name}" is already in use by container "${other.id}". You have to remove (or rename) that container to be able to reuse that name.`, 'MOORAGE_NAME_IN_USE');
+    }
+    this.#byName.delete(c.record.Name);
+    c.record.Name = name;
+    this.#byName.set(name, c);
+    await this.checkpoint(c);
+  }
+
   /** Forgets a container and deletes its directory. */
   async remove(c: Container): Promise<void> {
     await (this.#writes.get(c.id) ?? Promise.resolve()).catch(() => {});

@@ -9,22 +9,23 @@
 import { runTool } from './exec.ts';
 import { NETAVARK_LOCK } from './netavark.ts';
 
-// Runs under flock. Exits early (leaving everything) if any per-network chain or forward rule
-// exists. The jumps are deleted before the chains; a missing one is fine.
+// Runs under flock. Leaves everything if any netavark rule still forwards or masquerades for a
+// network (a per-network rule, a forward rule, a port's DNAT); otherwise deletes the jumps into
+// netavark's chains, then every (empty) netavark chain, nat and filter.
 const SCRIPT = `
 set -u
-save=$(iptables-save 2>/dev/null) || exit 0
-printf '%s\\n' "$save" | grep -qE '^:NETAVARK-(DN-)?[0-9A-F]{8,}' && exit 0
-printf '%s\\n' "$save" | grep -q '^-A NETAVARK_FORWARD ' && exit 0
-printf '%s\\n' "$save" | grep -q NETAVARK || exit 0
+nat=$(iptables-save -t nat 2>/dev/null) || exit 0
+filter=$(iptables-save -t filter 2>/dev/null) || exit 0
+all=$(printf '%s\\n%s\\n' "$nat" "$filter")
+printf '%s\\n' "$all" | grep -q NETAVARK || exit 0
+printf '%s\\n' "$all" | grep -qE '^-A (NETAVARK-(DN-)?[0-9A-F]{8,}|NETAVARK_FORWARD|NETAVARK-HOSTPORT-DNAT) ' && exit 0
 iptables -t nat -D PREROUTING -m addrtype --dst-type LOCAL -j NETAVARK-HOSTPORT-DNAT 2>/dev/null
 iptables -t nat -D OUTPUT -m addrtype --dst-type LOCAL -j NETAVARK-HOSTPORT-DNAT 2>/dev/null
 iptables -t nat -D POSTROUTING -j NETAVARK-HOSTPORT-MASQ 2>/dev/null
 iptables -t filter -D FORWARD -m comment --comment "netavark firewall plugin rules" -j NETAVARK_FORWARD 2>/dev/null
-for c in NETAVARK-HOSTPORT-DNAT NETAVARK-HOSTPORT-MASQ NETAVARK-HOSTPORT-SETMARK; do
-  iptables -t nat -F "$c" 2>/dev/null; iptables -t nat -X "$c" 2>/dev/null
-done
-iptables -t filter -F NETAVARK_FORWARD 2>/dev/null; iptables -t filter -X NETAVARK_FORWARD 2>/dev/null
+for c in $(printf '%s\\n' "$nat" | sed -n 's/^:\\(NETAVARK[^ ]*\\) .*/\\1/p'); do iptables -t nat -F "$c" 2>/dev/null; done
+for c in $(printf '%s\\n' "$nat" | sed -n 's/^:\\(NETAVARK[^ ]*\\) .*/\\1/p'); do iptables -t nat -X "$c" 2>/dev/null; done
+for c in $(printf '%s\\n' "$filter" | sed -n 's/^:\\(NETAVARK[^ ]*\\) .*/\\1/p'); do iptables -t filter -F "$c" 2>/dev/null; iptables -t filter -X "$c" 2>/dev/null; done
 exit 0
 `;
 

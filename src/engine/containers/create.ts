@@ -11,7 +11,7 @@ import { InvalidParameter, NotFound } from '../../errors.ts';
 import { prepareOverlay } from '../../snapshots/overlay.ts';
 import { parseSignal } from '../../runtime/signals.ts';
 import type { Engine } from '../engine.ts';
-import { randomName } from './names.ts';
+import { NAME_RE, randomName } from './names.ts';
 import { endpointsAtCreate, type EndpointRequest } from '../networks/endpoints.ts';
 import { validateExtraHosts } from '../networks/etc-files.ts';
 import { createPlannedVolumes, planMounts, removeVolumes } from '../volumes/mounts.ts';
@@ -24,7 +24,6 @@ export interface CreateBody extends Partial<Omit<KnownConfig, 'Cmd' | 'Entrypoin
   [extra: string]: unknown;
 }
 
-const NAME_RE = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 const POLICIES = ['', 'no', 'always', 'unless-stopped', 'on-failure'];
 
 /** Creates a container and publishes `create`. */

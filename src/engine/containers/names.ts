@@ -12,3 +12,6 @@ export function randomName(): string {
   const pick = (a: string[]) => a[Math.floor(Math.random() * a.length)];
   return `${pick(LEFT)}_${pick(RIGHT)}${Math.floor(Math.random() * 100)}`;
 }
+
+/** What a container name may be (moby's `validContainerNamePattern`), with an optional `/`. */
+export const NAME_RE = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;

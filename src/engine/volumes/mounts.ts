@@ -24,6 +24,7 @@ export function planMounts(hc: { Binds?: string[] | null; Mounts?: DockerMount[]
   imageVolumes: string[], configVolumes: string[]): MountRecord[] {
   const out: MountRecord[] = collectMounts(hc).map((m) => ({ ...m, anonymous: m.type === 'volume' && !m.source }));
   for (const target of [...new Set([...imageVolumes, ...configVolumes])]) {
+    if (!target.startsWith('/')) throw new InvalidParameter(`invalid volume specification: '${target}': the mount path must be absolute`);
     if (out.some((m) => m.target === target.replace(/\/+$/, '') || m.target === target)) continue;
     out.push({
       type: 'volume', source: '', target, readonly: false, copyData: true, propagation: '', tmpfsOptions: [],

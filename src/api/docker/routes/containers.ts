@@ -11,6 +11,7 @@ import { killContainer, killSignal } from '../../../engine/containers/kill.ts';
 import { listContainers } from '../../../engine/containers/list.ts';
 import { pauseContainer, unpauseContainer } from '../../../engine/containers/pause.ts';
 import { removeContainer } from '../../../engine/containers/remove.ts';
+import { renameContainer } from '../../../engine/containers/rename.ts';
 import { restartContainer } from '../../../engine/containers/restart.ts';
 import { startContainer } from '../../../engine/containers/start.ts';
 import { stopContainer } from '../../../engine/containers/stop.ts';
@@ -107,6 +108,13 @@ export const containerRoutes: Route[] = [
       ? { StatusCode: result.StatusCode, Error: result.Error ? { Message: result.Error } : null }
       : { StatusCode: result.StatusCode };
     res.end(`${JSON.stringify(body)}\n`);
+  }],
+
+  ['POST', '/containers/:id/rename', async (ctx) => {
+    const c = lookup(ctx);
+    await drain(ctx);
+    await renameContainer(ctx.daemon, c, ctx.query.get('name') ?? '');
+    sendEmpty(ctx, 204);
   }],
 
   ['GET', '/containers/:id/doctor', async (ctx) => {
