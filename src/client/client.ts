@@ -5,6 +5,8 @@
  */
 import { Containers } from './containers.ts';
 import { Images } from './images.ts';
+import { Networks } from './networks.ts';
+import { Volumes } from './volumes.ts';
 import { System } from './system.ts';
 import { Transport, type TransportOptions } from './transport.ts';
 
@@ -34,12 +36,18 @@ export class MoorageClient {
   readonly images: Images;
   /** Ping, version, info and events. */
   readonly system: System;
+  /** Network operations. */
+  readonly networks: Networks;
+  /** Volume operations. */
+  readonly volumes: Volumes;
 
   constructor(opts: ClientOptions = {}) {
     this.transport = new Transport(opts);
     this.containers = new Containers(this.transport);
     this.images = new Images(this.transport);
     this.system = new System(this.transport);
+    this.networks = new Networks(this.transport);
+    this.volumes = new Volumes(this.transport);
   }
 
   /** The API version in use (negotiated through `/_ping` on first use). */

@@ -8,6 +8,8 @@ export { Containers, collectOutput, type CreateOptions, type StopOptions, type S
   type AttachOptions, type Attachment, type RemoveOptions, type OutputStream } from './containers.ts';
 export { Images, type ImportOptions, type ImportResult, type ImageRemoveOptions,
   type ImageListOptions } from './images.ts';
+export { Networks } from './networks.ts';
+export { Volumes } from './volumes.ts';
 export { System, timeArg, type EventsOptions, type EventStream } from './system.ts';
 export { Transport, queryString, type CallOptions, type TransportOptions, type TransportRequest,
   type TransportResponse, type Query } from './transport.ts';
