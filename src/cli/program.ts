@@ -15,6 +15,7 @@ import { registerEvents } from './commands/events.ts';
 import { registerImages } from './commands/images.ts';
 import { registerSystem } from './commands/system.ts';
 import { registerDoctor } from './commands/doctor.ts';
+import { registerNetworkVerbs } from './commands/networks.ts';
 import { normalizeBoolFlags } from './argv.ts';
 import { BUILD_COMMIT, VERSION } from '../version.ts';
 
@@ -45,6 +46,7 @@ export function buildProgram(ctx: CliContext, extend?: (program: Command) => voi
   registerImages(program, ctx);
   registerSystem(program, ctx);
   registerDoctor(program, ctx);
+  registerNetworkVerbs(program, ctx);
   extend?.(program);
   return program;
 }

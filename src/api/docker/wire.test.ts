@@ -50,7 +50,7 @@ test('NetworkSettings: the default bridge fills the top-level fields; a user net
   };
   const old = containerInspect(view, '1.38').NetworkSettings;
   assert.equal(old.IPAddress, '', 'user networks leave the top-level fields empty');
-  assert.deepEqual(old.Networks.proj_default!.Aliases, ['web', 'aaaaaaaaaaaa']);
+  assert.deepEqual(old.Networks.proj_default!.Aliases, ['web', 'aaaaaaaaaaaa', 'aaaa'], 'the short ID and the hostname');
   assert.equal(old.Networks.proj_default!.IPAddress, '10.9.0.2');
   assert.equal(old.Networks.proj_default!.DNSNames, undefined);
   assert.deepEqual(old.Ports, { '80/tcp': [{ HostIp: '0.0.0.0', HostPort: '8080' }] });
