@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   MOORAGE_NO_SUCH_IMAGE: 'not-found',
   MOORAGE_NO_SUCH_NETWORK: 'not-found',
   MOORAGE_NO_SUCH_VOLUME: 'not-found',
+  MOORAGE_NO_SUCH_EXEC: 'not-found',
   MOORAGE_INVALID_PARAMETER: 'invalid',
   MOORAGE_INVALID_SIGNAL: 'invalid',
   MOORAGE_INVALID_ARCHIVE: 'invalid',

@@ -33,6 +33,7 @@ export async function bootEngine(config: EngineConfig, log?: Engine['log']): Pro
     d.log.error({ id: f.id, error: f.error }, 'skipping container with an unreadable checkpoint');
   }
   await ensurePredefined(d);
+  for (const c of d.containers.all()) await d.execs.load(c.id);
   await d.exits.start((err) => d.log.error({ err }, 'exit watcher failed'));
   registerExitReactions(d);
   await restore(d);

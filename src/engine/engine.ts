@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino, { type Logger } from 'pino';
 import type { Container } from '../container/container.ts';
+import { ExecStore } from '../container/execs.ts';
 import { ContainerStore } from '../container/store.ts';
 import { EventBus } from '../events/bus.ts';
 import { ImageStore } from '../image/store.ts';
@@ -39,6 +40,8 @@ export class Engine {
   readonly config: EngineConfig;
   readonly log: Logger;
   readonly containers: ContainerStore;
+  /** Exec instances, persisted beside their containers. */
+  readonly execs: ExecStore;
   readonly images: ImageStore;
   readonly networks: NetworkStore;
   readonly volumes: VolumeStore;
@@ -67,6 +70,7 @@ export class Engine {
     this.config = config;
     this.log = log;
     this.containers = new ContainerStore(join(config.dataRoot, 'containers'));
+    this.execs = new ExecStore(join(config.dataRoot, 'containers'));
     this.images = new ImageStore(join(config.dataRoot, 'images'));
     this.networks = new NetworkStore(join(config.dataRoot, 'networks'));
     this.volumes = new VolumeStore(join(config.dataRoot, 'volumes'));

@@ -5,11 +5,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DEFAULT_CAPS } from './capabilities.ts';
 
-/** Docker's default capability set. */
-export const DEFAULT_CAPS = ['CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FSETID', 'CAP_FOWNER', 'CAP_MKNOD',
-  'CAP_NET_RAW', 'CAP_SETGID', 'CAP_SETUID', 'CAP_SETFCAP', 'CAP_SETPCAP', 'CAP_NET_BIND_SERVICE',
-  'CAP_SYS_CHROOT', 'CAP_KILL', 'CAP_AUDIT_WRITE'];
 
 /** A bind mount from the host. */
 export interface BindMount {
@@ -45,6 +42,8 @@ export interface BundleSpec {
   /** Join this network namespace (made and set up by the network service); else a new one. */
   netnsPath?: string;
   tmpfs?: TmpfsMount[];
+  /** Run the process on a pseudo-terminal (conmon must get `-t`). */
+  terminal: boolean;
 }
 
 /** Builds the OCI spec object. */
@@ -72,7 +71,7 @@ export function buildSpec(b: BundleSpec): Record<string, unknown> {
   return {
     ociVersion: '1.0.2',
     process: {
-      terminal: false,
+      terminal: b.terminal,
       user: { uid: b.uid, gid: b.gid, additionalGids: b.additionalGids },
       args: b.args,
       env: b.env,

@@ -19,6 +19,8 @@ export interface KnownConfig {
   StopTimeout?: number | null;
   Tty: boolean;
   OpenStdin: boolean;
+  /** Close the container's stdin when the attached client closes it. */
+  StdinOnce: boolean;
   AttachStdin: boolean;
   AttachStdout: boolean;
   AttachStderr: boolean;
@@ -207,4 +209,20 @@ export interface ContainerSummary {
 export interface WaitResponse {
   StatusCode: number;
   Error?: { Message: string } | null;
+}
+
+/** `GET /exec/{id}/json`. */
+export interface ExecInspect {
+  ID: string;
+  Running: boolean;
+  /** null until the process exits. */
+  ExitCode: number | null;
+  ProcessConfig: { tty: boolean; entrypoint: string; arguments: string[]; privileged: boolean; user?: string };
+  OpenStdin: boolean;
+  OpenStderr: boolean;
+  OpenStdout: boolean;
+  CanRemove: boolean;
+  ContainerID: string;
+  DetachKeys: string;
+  Pid: number;
 }

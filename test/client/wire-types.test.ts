@@ -59,7 +59,7 @@ const mount: Shape<MountPoint> = {
 };
 const config: Shape<KnownConfig> = {
   Hostname: S, User: S, Env: A, Cmd: ['array', 'null'], Entrypoint: ['array', 'null'], Image: S, WorkingDir: S, Labels: O,
-  StopSignal: ['string', 'undefined'], StopTimeout: ['number', 'null', 'undefined'], Tty: B, OpenStdin: B, AttachStdin: B,
+  StopSignal: ['string', 'undefined'], StopTimeout: ['number', 'null', 'undefined'], Tty: B, OpenStdin: B, StdinOnce: B, AttachStdin: B,
   AttachStdout: B, AttachStderr: B, Domainname: ['string', 'undefined'], ExposedPorts: ['object', 'null', 'undefined'],
   Volumes: ['object', 'null', 'undefined'],
 };

@@ -13,6 +13,7 @@ import { InvalidParameter, MoorageError, NotFound } from '../../errors.ts';
 import { statusFor } from './error-status.ts';
 import { COMMON_HEADERS, sendError, type Ctx, type Route } from './http.ts';
 import { containerRoutes } from './routes/containers.ts';
+import { execRoutes } from './routes/exec.ts';
 import { imageRoutes } from './routes/images.ts';
 import { networkRoutes } from './routes/networks.ts';
 import { volumeRoutes } from './routes/volumes.ts';
@@ -40,7 +41,7 @@ function router(routes: Route[]) {
 export class ApiServer {
   readonly #daemon: Engine;
   readonly #server: Server;
-  readonly #route = router([...systemRoutes, ...containerRoutes, ...imageRoutes, ...networkRoutes, ...volumeRoutes]);
+  readonly #route = router([...systemRoutes, ...containerRoutes, ...execRoutes, ...imageRoutes, ...networkRoutes, ...volumeRoutes]);
 
   constructor(daemon: Engine) {
     this.#daemon = daemon;

@@ -10,7 +10,7 @@ function record(over: Partial<ContainerRecord> = {}): ContainerRecord {
   return {
     Id: 'a'.repeat(64), Name: '/web', Created: '2026-01-01T00:00:00.000Z', Path: 'sh', Args: ['-c', 'echo hi there'],
     Image: `sha256:${'b'.repeat(64)}`,
-    Config: { Hostname: 'aaaa', User: '', Env: [], Cmd: ['sh'], Entrypoint: null, Image: 'busybox', WorkingDir: '', Labels: { a: '1' }, Tty: false, OpenStdin: false, AttachStdin: false, AttachStdout: true, AttachStderr: true },
+    Config: { Hostname: 'aaaa', User: '', Env: [], Cmd: ['sh'], Entrypoint: null, Image: 'busybox', WorkingDir: '', Labels: { a: '1' }, Tty: false, OpenStdin: false, StdinOnce: false, AttachStdin: false, AttachStdout: true, AttachStderr: true },
     HostConfig: { Binds: ['/src:/dst:ro'], AutoRemove: false, RestartPolicy: { Name: '', MaximumRetryCount: 0 }, Init: null, NetworkMode: 'none' },
     State: initialState(), RestartCount: 0, Task: null, LastStop: null, ...over,
   };
@@ -23,7 +23,7 @@ test('containerSummary has the fields docker ps reads, with Docker types', () =>
     record: c.record, state: c.state.data, status: c.state.status, statusText: statusString(c.state.data, Date.parse('2026-01-01T00:00:13Z')),
     logPath: c.logPath, layers: { lower: '', upper: c.upperDir, work: c.workDir, merged: c.rootfsDir },
     mounts: [{ type: 'bind', source: '/src', target: '/dst', readonly: true, copyData: false, propagation: 'rprivate', tmpfsOptions: [], createSource: true, mode: 'ro', anonymous: false, hostPath: '/src' }],
-    files: { hosts: '/h', resolvConf: '/r', hostname: '/n' }, endpoints: [], sandboxKey: '', ports: [],
+    files: { hosts: '/h', resolvConf: '/r', hostname: '/n' }, endpoints: [], sandboxKey: '', ports: [], execIds: [],
   };
   const s = containerSummary(view, '1.50');
   assert.equal(s.Id, 'a'.repeat(64));
@@ -46,7 +46,7 @@ test('NetworkSettings: the default bridge fills the top-level fields; a user net
     record: c.record, state: c.state.data, status: c.state.status, statusText: '', logPath: '', layers: { lower: '', upper: '', work: '', merged: '' },
     mounts: [], files: { hosts: '/h', resolvConf: '/r', hostname: '/n' }, sandboxKey: '/run/netns/x',
     endpoints: [{ name: 'proj_default', networkId: endpoint.networkId, predefined: false, endpoint, dnsNames: ['web1', 'web', 'aaaaaaaaaaaa'] }],
-    ports: [{ hostIp: '', hostPort: 8080, containerPort: 80, protocol: 'tcp' }],
+    ports: [{ hostIp: '', hostPort: 8080, containerPort: 80, protocol: 'tcp' }], execIds: [],
   };
   const old = containerInspect(view, '1.38').NetworkSettings;
   assert.equal(old.IPAddress, '', 'user networks leave the top-level fields empty');

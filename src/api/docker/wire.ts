@@ -32,7 +32,7 @@ export function containerInspect(v: ContainerView, version: string): ContainerIn
     MountLabel: '',
     ProcessLabel: '',
     AppArmorProfile: '',
-    ExecIDs: null,
+    ExecIDs: v.execIds.length ? v.execIds : null,
     HostConfig: r.HostConfig,
     GraphDriver: {
       Name: 'overlay',

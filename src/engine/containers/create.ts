@@ -74,6 +74,7 @@ export async function createContainer(d: Engine, name: string | undefined, body:
     Labels: { ...image.Config.Labels, ...(body.Labels ?? {}) },
     Tty: Boolean(body.Tty),
     OpenStdin: Boolean(body.OpenStdin),
+    StdinOnce: Boolean(body.StdinOnce),
     AttachStdin: Boolean(body.AttachStdin),
     AttachStdout: body.AttachStdout ?? true,
     AttachStderr: body.AttachStderr ?? true,

@@ -38,6 +38,7 @@ export async function removeContainer(d: Engine, c: Container, opts: { force: bo
     throw new SystemError(`Could not kill running container ${c.id}, cannot remove - ${messageOf(err)}`);
   }
   d.inflight.forget(c.id);
+  d.execs.forget(c.id);
   d.restarts.forget(c.id);
   d.emit(c, 'destroy');
   c.state.setRemoved();

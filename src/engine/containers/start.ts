@@ -14,6 +14,7 @@ import type { Engine } from '../engine.ts';
 import { setupSandbox, teardownSandbox } from '../networks/sandbox.ts';
 import { mountsForStart, releaseMounts } from '../volumes/mounts.ts';
 import { watchExit } from './exit.ts';
+import { resizeTerminal } from '../../runtime/attach.ts';
 import { removeContainer } from './remove.ts';
 import { initFlags } from '../stop/plan.ts';
 import { stopSettings } from '../stop/settings.ts';
@@ -59,6 +60,10 @@ async function run(d: Engine, c: Container, manual: boolean): Promise<void> {
       id: c.id, hostname: c.config.Hostname, rootfs: c.rootfsDir, args, env, cwd: c.config.WorkingDir || '/',
       uid: user.uid, gid: user.gid, additionalGids: user.additionalGids, binds, tmpfs: mounts.tmpfs,
       hostNetwork: sandbox.hostNetwork, netnsPath: sandbox.netnsPath,
+    }, {
+      stdin: c.config.OpenStdin, tty: c.config.Tty,
+      // Docker closes a container's stdin when its attached client ends it only with StdinOnce.
+      leaveStdinOpen: !c.config.StdinOnce,
     }, c.name, { bundleDir: c.bundleDir, pidFile: c.pidFile, persistDir: c.persistDir, logPath: c.logPath });
     c.record.Task = {
       pid: task.pid, startTime: task.startTime, monitorPid: task.monitorPid, runtime: d.tasks.runtime.name,
@@ -68,6 +73,9 @@ async function run(d: Engine, c: Container, manual: boolean): Promise<void> {
     // Persist the task before it runs, so a restarted engine finds its monitor. Not awaited:
     // the checkpoint after start is chained behind it, and reports its failure.
     void d.containers.checkpoint(c).catch((err: Error) => d.log.error({ err, id: c.id }, 'checkpoint before start failed'));
+    const size = consoleSize(c.hostConfig.ConsoleSize);
+    // The terminal has its size before the process looks at it (`docker run -t` sends it).
+    if (c.config.Tty && size) await resizeTerminal(c.bundleDir, size[0], size[1]).catch((err: Error) => d.log.warn({ err, id: c.id }, 'setting the terminal size failed'));
     await d.tasks.start(task);
     c.state.setRunning(task.pid);
     if (manual) {
@@ -81,6 +89,11 @@ async function run(d: Engine, c: Container, manual: boolean): Promise<void> {
   } catch (err) {
     await failStart(d, c, err);
   }
+}
+
+/** Docker's `HostConfig.ConsoleSize`, `[rows, cols]`, when it names a size. */
+function consoleSize(v: unknown): [number, number] | null {
+  return Array.isArray(v) && v.length === 2 && v.every((n) => Number.isInteger(n) && n > 0) ? [v[0] as number, v[1] as number] : null;
 }
 
 /** The command line, with the init in front when the container uses one, and its mounts. */

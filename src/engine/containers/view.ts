@@ -56,6 +56,8 @@ export function containerView(d: Engine, c: Container, now = Date.now()) {
     sandboxKey: net?.sandboxKey ?? '',
     /** Published ports with their chosen host ports, while running. */
     ports: (net?.ports ?? []) as PortRequest[],
+    /** Its exec instances that still run (Docker's `ExecIDs`). */
+    execIds: d.execs.of(c.id).filter((e) => e.Running).map((e) => e.ID),
   };
 }
 

@@ -3,8 +3,9 @@
  * response. No lifecycle logic lives here.
  * @module
  */
-import type { Duplex, Writable } from 'node:stream';
-import { attachOutput, containerLogs, logOffset, parseTail, parseTimestamp } from '../../../engine/containers/logs.ts';
+import { containerLogs, logOffset, parseTail, parseTimestamp } from '../../../engine/containers/logs.ts';
+import { attachContainer, prepareAttach } from '../../../engine/containers/attach.ts';
+import { resizeContainer, terminalSize } from '../../../engine/containers/resize.ts';
 import { createContainer, type CreateBody } from '../../../engine/containers/create.ts';
 import { diagnose } from '../../../engine/stop/doctor.ts';
 import { killContainer, killSignal } from '../../../engine/containers/kill.ts';
@@ -18,8 +19,9 @@ import { stopContainer } from '../../../engine/containers/stop.ts';
 import { parseWaitCondition, waitContainer } from '../../../engine/containers/wait.ts';
 import { containerView, getContainer } from '../../../engine/containers/view.ts';
 import { InvalidParameter, SystemError, messageOf } from '../../../errors.ts';
-import { COMMON_HEADERS, drained, flag, intParam, param, readJson, sendEmpty, sendJson, startStream, type Ctx, type Route } from '../http.ts';
+import { drained, flag, intParam, param, readJson, sendEmpty, sendJson, startStream, type Ctx, type Route } from '../http.ts';
 import { formatTimeNano } from '../timestamps.ts';
+import { hijack } from '../hijack.ts';
 import { frame, STREAM } from '../mux.ts';
 import { compareVersions } from '../version.ts';
 import { containerInspect, containerSummary } from '../wire.ts';
@@ -147,31 +149,40 @@ export const containerRoutes: Route[] = [
     res.end();
   }],
 
+  ['POST', '/containers/:id/resize', async (ctx) => {
+    const c = lookup(ctx);
+    const { rows, cols } = terminalSize(ctx.query.get('h'), ctx.query.get('w'));
+    await drain(ctx);
+    await resizeContainer(ctx.daemon, c, rows, cols);
+    sendEmpty(ctx, 200);
+  }],
+
   ['POST', '/containers/:id/attach', async (ctx) => {
     const c = lookup(ctx);
     const q = ctx.query;
-    if (!flag(q, 'stream')) throw new InvalidParameter('moorage supports streaming attach only (stream=1)');
-    const streams = { stdout: flag(q, 'stdout'), stderr: flag(q, 'stderr') };
+    const opts = {
+      stdin: flag(q, 'stdin'), stdout: flag(q, 'stdout'), stderr: flag(q, 'stderr'), logs: flag(q, 'logs'),
+      stream: flag(q, 'stream'), detachKeys: q.get('detachKeys') ?? undefined,
+    };
+    const { keys } = prepareAttach(ctx.daemon, c, opts); // refusals are plain HTTP errors, before the hijack
     const from = await logOffset(c);
     const tty = c.config.Tty;
-    const type = tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream';
-    let out: Writable;
-    if (ctx.upgrade) {
-      const sock: Duplex = ctx.upgrade.socket;
-      const head = Object.entries({ ...COMMON_HEADERS, 'Content-Type': type, Connection: 'Upgrade', Upgrade: 'tcp' })
-        .map(([k, v]) => `${k}: ${v}`).join('\r\n');
-      sock.write(`HTTP/1.1 101 UPGRADED\r\n${head}\r\n\r\n`);
-      sock.on('data', () => {}); // stdin is not forwarded yet; keep the socket flowing
-      out = sock;
-    } else {
-      out = startStream(ctx, type);
-    }
-    for await (const r of attachOutput(c, streams, ctx.abort, from)) {
-      if (!out.write(tty ? r.text : frame(r.stream === 'stdout' ? STREAM.stdout : STREAM.stderr, r.text))) await drained(out);
-    }
-    out.end();
+    const conn = hijack(ctx, rawStreamType(ctx, tty));
+    await attachContainer(ctx.daemon, c, opts, keys, from, {
+      input: conn.input,
+      abort: ctx.abort,
+      output: async (r) => {
+        if (!conn.out.write(tty ? r.text : frame(r.stream === 'stdout' ? STREAM.stdout : STREAM.stderr, r.text))) await drained(conn.out);
+      },
+    });
+    conn.end();
   }],
 ];
+
+/** Docker's stream type: raw with a TTY; multiplexed without (announced as such from API 1.42). */
+function rawStreamType(ctx: Ctx, tty: boolean): string {
+  return !tty && compareVersions(ctx.version, '1.42') >= 0 ? 'application/vnd.docker.multiplexed-stream' : 'application/vnd.docker.raw-stream';
+}
 
 /** Consumes (and ignores) a request body. */
 async function drain(ctx: Ctx): Promise<void> {
