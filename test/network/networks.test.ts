@@ -61,7 +61,7 @@ describe('networks', () => {
     assert.equal((await d.docker(['rm', '-f', id])).code, 0);
     const none = await d.docker(['run', '--rm', '--network', 'none', 'busybox', 'sh', '-c', 'ls /sys/class/net']);
     assert.equal(none.stdout, 'lo\n');
-    const host = await d.docker(['run', '--rm', '--network', 'host', 'busybox', 'sh', '-c', 'ls /sys/class/net | grep -c eth0']);
+    const host = await d.docker(['run', '--rm', '--network', 'host', 'busybox', 'sh', '-c', 'ls /sys/class/net | grep -cx eth0']);
     assert.equal(host.stdout, '1\n', 'the host\'s interfaces');
     assert.deepEqual(await leftovers(d), []);
     for (const n of ['bridge', 'host', 'none']) {
