@@ -36,8 +36,10 @@ export async function bootEngine(config: EngineConfig, log?: Engine['log']): Pro
   for (const c of d.containers.all()) await d.execs.load(c.id);
   await d.exits.start((err) => d.log.error({ err }, 'exit watcher failed'));
   registerExitReactions(d);
-  await restore(d);
+  // Before restore: its restarts at boot make new namespaces and mounts that must not be taken
+  // for leftovers.
   await reacquireVolumes(d);
   await reconcileNetworks(d);
+  await restore(d);
   return d;
 }
