@@ -68,18 +68,6 @@ export function parseRestart(value: string): RestartPolicy {
   }
 }
 
-/** `-v /host:/container[:ro]`: only host binds (absolute source and destination). */
-export function parseVolume(value: string): string {
-  const parts = value.split(':');
-  if (parts.length < 2 || parts.length > 3 || !parts[0]!.startsWith('/') || !parts[1]!.startsWith('/')) {
-    throw new InvalidArgumentError(`invalid volume specification: '${value}' (expected /host/path:/container/path[:ro])`);
-  }
-  if (parts[2] !== undefined && !/^(ro|rw|z|Z)(,(ro|rw|z|Z))*$/.test(parts[2])) {
-    throw new InvalidArgumentError(`invalid mode: ${parts[2]}`);
-  }
-  return value;
-}
-
 /** `--filter key=value` (repeatable) into the engine's filter map. */
 export function parseFilters(entries: string[]): Filters {
   const f: Filters = {};

@@ -17,6 +17,7 @@ import { registerSystem } from './commands/system.ts';
 import { registerDoctor } from './commands/doctor.ts';
 import { registerExec } from './commands/exec.ts';
 import { registerResources } from './commands/resources.ts';
+import { registerNetworkVerbs } from './commands/networks.ts';
 import { normalizeBoolFlags } from './argv.ts';
 import { BUILD_COMMIT, VERSION } from '../version.ts';
 
@@ -49,6 +50,7 @@ export function buildProgram(ctx: CliContext, extend?: (program: Command) => voi
   registerDoctor(program, ctx);
   registerExec(program, ctx);
   registerResources(program, ctx);
+  registerNetworkVerbs(program, ctx);
   extend?.(program);
   return program;
 }

@@ -6,6 +6,8 @@
 import { Containers } from './containers.ts';
 import { Execs } from './exec.ts';
 import { Images } from './images.ts';
+import { Networks } from './networks.ts';
+import { Volumes } from './volumes.ts';
 import { System } from './system.ts';
 import { Transport, type TransportOptions } from './transport.ts';
 
@@ -37,6 +39,10 @@ export class MoorageClient {
   readonly images: Images;
   /** Ping, version, info and events. */
   readonly system: System;
+  /** Network operations. */
+  readonly networks: Networks;
+  /** Volume operations. */
+  readonly volumes: Volumes;
 
   constructor(opts: ClientOptions = {}) {
     this.transport = new Transport(opts);
@@ -44,6 +50,8 @@ export class MoorageClient {
     this.execs = new Execs(this.transport);
     this.images = new Images(this.transport);
     this.system = new System(this.transport);
+    this.networks = new Networks(this.transport);
+    this.volumes = new Volumes(this.transport);
   }
 
   /** The API version in use (negotiated through `/_ping` on first use). */

@@ -10,10 +10,12 @@ export { Execs, type ExecStartOptions, type ExecRunOptions, type ExecRunResult }
 export type { Attachment, OutputStream } from './calls.ts';
 export { Images, type ImportOptions, type ImportResult, type ImageRemoveOptions,
   type ImageListOptions } from './images.ts';
+export { Networks } from './networks.ts';
+export { Volumes } from './volumes.ts';
 export { System, timeArg, type EventsOptions, type EventStream } from './system.ts';
 export { Transport, queryString, type CallOptions, type TransportOptions, type TransportRequest,
   type TransportResponse, type Query } from './transport.ts';
-export { MoorageError, NotFound, Conflict, InvalidParameter, NotModified, SystemError, ClientTimeout,
+export { MoorageError, NotFound, Conflict, Forbidden, InvalidParameter, NotModified, SystemError, ClientTimeout,
   ConnectionError, errorFromResponse } from './errors.ts';
 export { Demuxer, encodeFrame, type Frame, type StreamName } from './demux.ts';
 export { JsonLines } from './json-lines.ts';

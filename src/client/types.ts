@@ -10,6 +10,10 @@ export type { ContainerStats, ContainerTop } from '../wire/stats.ts';
 export type { ExecInspect } from '../wire/containers.ts';
 export type { ImageDeleteItem, ImageInspect, ImageSummary } from '../wire/images.ts';
 export type { DiskUsageResponse, EventMessage as EngineEvent, InfoResponse, VersionResponse } from '../wire/system.ts';
+export type { NetworkInspect, NetworkCreateRequest, NetworkCreateResponse, NetworkConnectRequest, NetworkContainer, NetworkPruneResponse, IpamPool } from '../wire/networks.ts';
+export type { Volume, VolumeCreateRequest, VolumeListResponse, VolumePruneResponse } from '../wire/volumes.ts';
+export type { EndpointSettings, NetworkSettings, PortBinding, MountRequest } from '../wire/containers.ts';
+import type { MountRequest } from '../wire/containers.ts';
 export type { Diagnosis as DoctorReport, ProcessDiagnosis, ProcessReport as StopReportProcess, StopReport } from '../wire/stop.ts';
 
 /** Restart policy of a container. */
@@ -21,6 +25,13 @@ export interface RestartPolicy {
 /** Host-side configuration of a container. */
 export interface HostConfig {
   Binds?: string[];
+  NetworkMode?: string;
+  PortBindings?: Record<string, { HostIp?: string; HostPort?: string }[]>;
+  PublishAllPorts?: boolean;
+  Dns?: string[];
+  ExtraHosts?: string[];
+  Mounts?: MountRequest[];
+  Tmpfs?: Record<string, string>;
   AutoRemove?: boolean;
   RestartPolicy?: RestartPolicy;
   /** `null`/absent: the daemon default (moorage: on). */

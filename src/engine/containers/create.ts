@@ -5,15 +5,18 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ContainerConfig, ContainerRecord, HostConfig, KnownConfig, KnownHostConfig } from '../../container/container.ts';
-import { parseBind } from '../../container/binds.ts';
+import { portRequests } from '../../container/ports.ts';
 import { initialState } from '../../container/state.ts';
 import { InvalidParameter, NotFound } from '../../errors.ts';
 import { prepareOverlay } from '../../snapshots/overlay.ts';
 import { parseSignal } from '../../runtime/signals.ts';
 import type { Engine } from '../engine.ts';
-import { checkName, randomName } from './names.ts';
 import { checkResources, resourcesOf } from './resources.ts';
 import { validatePolicy } from './restart-policy.ts';
+import { checkName, randomName } from './names.ts';
+import { endpointsAtCreate, type EndpointRequest } from '../networks/endpoints.ts';
+import { validateExtraHosts } from '../networks/etc-files.ts';
+import { createPlannedVolumes, planMounts, removeVolumes } from '../volumes/mounts.ts';
 
 /** The body of a create request, as Docker clients send it. */
 export interface CreateBody extends Partial<Omit<KnownConfig, 'Cmd' | 'Entrypoint'>> {
@@ -43,7 +46,12 @@ export async function createContainer(d: Engine, name: string | undefined, body:
   }
   const binds = hc.Binds ?? null;
   const { resources, warnings } = checkResources(resourcesOf(hc), d.limits);
-  for (const b of binds ?? []) parseBind(b);
+  const exposedPorts = { ...image.Config.ExposedPorts, ...(body.ExposedPorts ?? {}) };
+  const mounts = planMounts(hc, Object.keys(image.Config.Volumes ?? {}), Object.keys(body.Volumes ?? {}));
+  portRequests(hc.PortBindings, Object.keys(exposedPorts), Boolean(hc.PublishAllPorts)); // validates
+  validateExtraHosts(hc.ExtraHosts);
+  const networking = body.NetworkingConfig as { EndpointsConfig?: Record<string, EndpointRequest | null> | null } | null | undefined;
+  const { mode: networkMode, network } = endpointsAtCreate(d, hc.NetworkMode, networking?.EndpointsConfig);
 
   const cmd = toList(body.Cmd);
   const entrypoint = toList(body.Entrypoint);
@@ -70,6 +78,7 @@ export async function createContainer(d: Engine, name: string | undefined, body:
     AttachStdin: Boolean(body.AttachStdin),
     AttachStdout: body.AttachStdout ?? true,
     AttachStderr: body.AttachStderr ?? true,
+    ExposedPorts: Object.keys(exposedPorts).length ? exposedPorts : undefined,
   };
   if (!config.StopSignal && image.Config.StopSignal) config.StopSignal = image.Config.StopSignal;
   delete (config as Record<string, unknown>).HostConfig;
@@ -81,14 +90,18 @@ export async function createContainer(d: Engine, name: string | undefined, body:
     AutoRemove: Boolean(hc.AutoRemove),
     RestartPolicy: policy,
     Init: hc.Init ?? null,
-    NetworkMode: hc.NetworkMode || 'none',
+    NetworkMode: networkMode,
   };
   const record: ContainerRecord = {
     Id: id, Name: finalName, Created: new Date().toISOString(),
     Path: argv[0]!, Args: argv.slice(1), Image: image.Id, Config: config, HostConfig: hostConfig,
-    State: initialState(), RestartCount: 0, Task: null, LastStop: null,
+    State: initialState(), RestartCount: 0, Task: null, LastStop: null, Mounts: mounts, Network: network,
   };
-  const c = await d.containers.add(record);
+  const made = await createPlannedVolumes(d, mounts);
+  const c = await d.containers.add(record).catch(async (err: unknown) => {
+    await removeVolumes(d, made);
+    throw err;
+  });
   await prepareOverlay({ lower: d.images.rootfs(image), upper: c.upperDir, work: c.workDir, merged: c.rootfsDir });
   d.emit(c, 'create');
   return { Id: id, Warnings: warnings };

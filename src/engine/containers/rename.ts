@@ -1,6 +1,7 @@
 /**
- * `POST /containers/{id}/rename`: a new name for a container, in any state; its old name is
- * free at once.
+ * `POST /containers/{id}/rename`: a new name for a container, in any state (compose renames a
+ * container it recreates); its old name is free at once. The DNS name of a running container
+ * on its networks stays the old one until its next start.
  * @module
  */
 import type { Container } from '../../container/container.ts';

@@ -51,7 +51,7 @@ export const containerRoutes: Route[] = [
     const now = Date.now();
     const withSize = flag(ctx.query, 'size');
     sendJson(ctx, 200, await Promise.all(list.map(async (c) => ({
-      ...containerSummary(containerView(ctx.daemon, c, now)), ...(withSize ? await containerSizes(ctx.daemon, c) : {}),
+      ...containerSummary(containerView(ctx.daemon, c, now), ctx.version), ...(withSize ? await containerSizes(ctx.daemon, c) : {}),
     }))));
   }],
 
@@ -68,7 +68,7 @@ export const containerRoutes: Route[] = [
   }],
 
   ['GET', '/containers/:id/json', async (ctx) => {
-    sendJson(ctx, 200, containerInspect(containerView(ctx.daemon, lookup(ctx))));
+    sendJson(ctx, 200, containerInspect(containerView(ctx.daemon, lookup(ctx)), ctx.version));
   }],
 
   ['POST', '/containers/:id/start', async (ctx) => {
@@ -135,7 +135,7 @@ export const containerRoutes: Route[] = [
 
   ['DELETE', '/containers/:id', async (ctx) => {
     const c = lookup(ctx);
-    await removeContainer(ctx.daemon, c, { force: flag(ctx.query, 'force') });
+    await removeContainer(ctx.daemon, c, { force: flag(ctx.query, 'force'), volumes: flag(ctx.query, 'v') });
     sendEmpty(ctx, 204);
   }],
 

@@ -55,7 +55,7 @@ export const systemRoutes: Route[] = [
     sendJson(ctx, 200, {
       LayersSize: du.layersSize,
       Images: du.images.map(imageSummary),
-      Containers: du.containers.map((c) => ({ ...containerSummary(c.view), ...c.sizes })),
+      Containers: du.containers.map((c) => ({ ...containerSummary(c.view, ctx.version), ...c.sizes })),
       Volumes: [],
       BuildCache: [],
     });
