@@ -315,6 +315,58 @@ static void signal_descendants(int sig)
 	free(ppid);
 }
 
+/*
+ * As PID 1: whether any process besides the init is alive in the namespace.  Processes
+ * started into it from outside (`docker exec`) are not our children, so waitpid never sees
+ * them; /proc (the namespace's own) does.  Zombies count as gone.  Each one seen alive and
+ * then gone is reported (`gone <pid>`), as no reap will ever tell of it.
+ */
+#define STRANGERS_MAX 256
+static pid_t strangers_seen[STRANGERS_MAX];
+static size_t strangers_n;
+
+static bool others_alive(void)
+{
+	DIR *d = opendir("/proc");
+	if (!d)
+		return false;
+	pid_t now_alive[STRANGERS_MAX];
+	size_t n = 0;
+	bool found = false;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (!isdigit((unsigned char)e->d_name[0]) || atoi(e->d_name) == getpid())
+			continue;
+		char path[64], buf[512];
+		snprintf(path, sizeof path, "/proc/%d/stat", atoi(e->d_name));
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		ssize_t len = read(fd, buf, sizeof buf - 1);
+		close(fd);
+		if (len <= 0)
+			continue;
+		buf[len] = 0;
+		char *rp = strrchr(buf, ')');
+		if (rp && rp[1] == ' ' && rp[2] != 'Z') {
+			found = true;
+			if (n < STRANGERS_MAX)
+				now_alive[n++] = atoi(e->d_name);
+		}
+	}
+	closedir(d);
+	for (size_t i = 0; i < strangers_n; i++) {
+		bool still = false;
+		for (size_t j = 0; !still && j < n; j++)
+			still = now_alive[j] == strangers_seen[i];
+		if (!still)
+			report("gone %d", (int)strangers_seen[i]);
+	}
+	memcpy(strangers_seen, now_alive, n * sizeof *now_alive);
+	strangers_n = n;
+	return found;
+}
+
 static bool is_reaper(void)
 {
 	int bit = 0;
@@ -450,9 +502,13 @@ int main(int argc, char **argv)
 	bool stopping = false;    /* a stop signal went to everyone */
 	double deadline = -1;     /* drain limit, once the main child exited by itself */
 	bool killed = false;
+	bool strangers = false;   /* no children left, but processes exec'd into the namespace */
 	for (;;) {
 		struct timespec ts = {1, 0};
-		if (deadline >= 0 && !killed) {
+		/* They send no SIGCHLD: look at /proc often while waiting for them. */
+		if (strangers)
+			ts = (struct timespec){0, 20 * 1000 * 1000};
+		if (deadline >= 0 && !killed && !strangers) {
 			double left = deadline - now();
 			if (left < 0)
 				left = 0;
@@ -508,8 +564,13 @@ int main(int argc, char **argv)
 
 		if (exit_code < 0)
 			continue;
-		if (!draining || none_left)
+		if (!draining)
 			break;
+		if (none_left) {
+			strangers = getpid() == 1 && others_alive();
+			if (!strangers)
+				break;
+		}
 		if (!stopping && deadline < 0) {
 			/* The main child ended by itself: give the rest a bounded drain. */
 			signal_all(stop_sig);

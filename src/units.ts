@@ -1,5 +1,6 @@
 /**
- * go-units' human durations, shared by the engine (Status strings) and the CLI (Created column).
+ * Durations as Docker writes and reads them: go-units' human durations (the engine's Status
+ * strings, the CLI's Created column) and Go's duration syntax (`until=24h`, `--since 10m`).
  * @module
  */
 
@@ -34,4 +35,11 @@ export function humanSize(bytes: number, precision = 4): string {
     i++;
   }
   return `${Number(v.toPrecision(precision))}${units[i]}`;
+}
+
+/** A Go duration (`1h30m`, `10s`, `500ms`) in ms, or undefined when it is not one. */
+export function parseDuration(v: string): number | undefined {
+  const m = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+)ms)?$/.exec(v);
+  if (!m || v === '' || !m.slice(1).some(Boolean)) return undefined;
+  return (Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0)) * 1000 + Number(m[4] ?? 0);
 }

@@ -16,6 +16,9 @@ import { registerImages } from './commands/images.ts';
 import { registerRegistry } from './commands/registry.ts';
 import { registerSystem } from './commands/system.ts';
 import { registerDoctor } from './commands/doctor.ts';
+import { registerExec } from './commands/exec.ts';
+import { registerResources } from './commands/resources.ts';
+import { registerNetworkVerbs } from './commands/networks.ts';
 import { normalizeBoolFlags } from './argv.ts';
 import { BUILD_COMMIT, VERSION } from '../version.ts';
 
@@ -47,6 +50,9 @@ export function buildProgram(ctx: CliContext, extend?: (program: Command) => voi
   registerRegistry(program, ctx);
   registerSystem(program, ctx);
   registerDoctor(program, ctx);
+  registerExec(program, ctx);
+  registerResources(program, ctx);
+  registerNetworkVerbs(program, ctx);
   extend?.(program);
   return program;
 }

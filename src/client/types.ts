@@ -6,6 +6,8 @@
  */
 export type { ContainerInspect, ContainerStateJSON as ContainerState, ContainerStatus, ContainerSummary, MountPoint,
   PortSummary, WaitResponse } from '../wire/containers.ts';
+export type { ContainerStats, ContainerTop } from '../wire/stats.ts';
+export type { ExecInspect } from '../wire/containers.ts';
 export type { AuthResponse, ImageDeleteItem, ImageHistoryItem, ImageInspect, ImagePruneResponse, ImageSummary } from '../wire/images.ts';
 
 /** Registry credentials, as `X-Registry-Auth` and `POST /auth` carry them. */
@@ -19,7 +21,11 @@ export interface AuthConfig {
   identitytoken?: string;
   registrytoken?: string;
 }
-export type { EventMessage as EngineEvent, InfoResponse, VersionResponse } from '../wire/system.ts';
+export type { DiskUsageResponse, EventMessage as EngineEvent, InfoResponse, VersionResponse } from '../wire/system.ts';
+export type { NetworkInspect, NetworkCreateRequest, NetworkCreateResponse, NetworkConnectRequest, NetworkContainer, NetworkPruneResponse, IpamPool } from '../wire/networks.ts';
+export type { Volume, VolumeCreateRequest, VolumeListResponse, VolumePruneResponse } from '../wire/volumes.ts';
+export type { EndpointSettings, NetworkSettings, PortBinding, MountRequest } from '../wire/containers.ts';
+import type { MountRequest } from '../wire/containers.ts';
 export type { Diagnosis as DoctorReport, ProcessDiagnosis, ProcessReport as StopReportProcess, StopReport } from '../wire/stop.ts';
 
 /** Restart policy of a container. */
@@ -31,6 +37,13 @@ export interface RestartPolicy {
 /** Host-side configuration of a container. */
 export interface HostConfig {
   Binds?: string[];
+  NetworkMode?: string;
+  PortBindings?: Record<string, { HostIp?: string; HostPort?: string }[]>;
+  PublishAllPorts?: boolean;
+  Dns?: string[];
+  ExtraHosts?: string[];
+  Mounts?: MountRequest[];
+  Tmpfs?: Record<string, string>;
   AutoRemove?: boolean;
   RestartPolicy?: RestartPolicy;
   /** `null`/absent: the daemon default (moorage: on). */
@@ -56,6 +69,37 @@ export interface ContainerCreateRequest {
   AttachStderr?: boolean;
   HostConfig?: HostConfig;
   [key: string]: unknown;
+}
+
+/** Body of `POST /containers/{id}/update`: zero leaves a limit as it is (`PidsLimit` 0 or -1 lifts it). */
+export interface ContainerUpdateRequest {
+  Memory?: number;
+  MemoryReservation?: number;
+  MemorySwap?: number;
+  NanoCpus?: number;
+  CpuShares?: number;
+  CpuPeriod?: number;
+  CpuQuota?: number;
+  CpusetCpus?: string;
+  CpusetMems?: string;
+  PidsLimit?: number;
+  BlkioWeight?: number;
+  RestartPolicy?: RestartPolicy;
+}
+
+/** Body of `POST /containers/{id}/exec`. */
+export interface ExecCreateRequest {
+  Cmd: string[];
+  AttachStdin?: boolean;
+  AttachStdout?: boolean;
+  AttachStderr?: boolean;
+  Tty?: boolean;
+  Env?: string[];
+  User?: string;
+  WorkingDir?: string;
+  Privileged?: boolean;
+  DetachKeys?: string;
+  ConsoleSize?: [number, number];
 }
 
 /** Answer of `POST /containers/create`. */

@@ -11,6 +11,9 @@ export type Status = 'created' | 'running' | 'paused' | 'restarting' | 'removing
 /** What `POST /wait` can wait for. */
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
 
+/** What the engine itself can wait for: also the next start (an attach made before `start`). */
+type Condition = WaitCondition | 'running';
+
 /** The zero time Docker prints for a time never set. */
 export const ZERO_TIME = '0001-01-01T00:00:00Z';
 
@@ -38,7 +41,7 @@ export interface WaitResult {
 }
 
 interface Waiter {
-  condition: WaitCondition;
+  condition: Condition;
   resolve: (r: WaitResult) => void;
 }
 
@@ -89,6 +92,7 @@ export class State {
       Running: true, Paused: false, Restarting: false, OOMKilled: false, Dead: false,
       Pid: pid, ExitCode: 0, Error: '', StartedAt: startedAt.toISOString(),
     });
+    this.#wake(['running'], { StatusCode: 0, Error: null });
   }
 
   /** The process exited (or never started): wakes `not-running` and `next-exit` waiters. */
@@ -152,7 +156,7 @@ export class State {
   /** The container's removal finished: wakes every waiter. */
   setRemoved(): void {
     this.#removed = true;
-    this.#wake(['not-running', 'next-exit', 'removed'],
+    this.#wake(['not-running', 'next-exit', 'removed', 'running'],
       { StatusCode: this.data.ExitCode, Error: null });
   }
 
@@ -165,7 +169,10 @@ export class State {
    * Waits for a condition. Resolves at once when it already holds. The returned `cancel` drops
    * the waiter (a client that hung up) so nothing leaks.
    */
-  wait(condition: WaitCondition): { result: Promise<WaitResult>; cancel: () => void } {
+  wait(condition: Condition): { result: Promise<WaitResult>; cancel: () => void } {
+    if (condition === 'running' && this.#data.Running && !this.#data.Restarting) {
+      return { result: Promise.resolve(this.#result()), cancel: () => {} };
+    }
     if (condition === 'not-running' && !this.data.Running) {
       return { result: Promise.resolve(this.#result()), cancel: () => {} };
     }
@@ -189,7 +196,7 @@ export class State {
     return { StatusCode: this.data.ExitCode, Error: this.data.Error || null };
   }
 
-  #wake(conditions: WaitCondition[], r: WaitResult): void {
+  #wake(conditions: Condition[], r: WaitResult): void {
     const keep: Waiter[] = [];
     for (const w of this.#waiters) {
       if (conditions.includes(w.condition)) w.resolve(r); else keep.push(w);

@@ -10,7 +10,7 @@ import { ContainerStore } from './store.ts';
 function record(id: string, name: string): ContainerRecord {
   return {
     Id: id, Name: name, Created: new Date().toISOString(), Path: 'true', Args: [], Image: 'sha256:x',
-    Config: { Hostname: '', User: '', Env: [], Cmd: ['true'], Entrypoint: null, Image: 'busybox', WorkingDir: '', Labels: {}, Tty: false, OpenStdin: false, AttachStdin: false, AttachStdout: true, AttachStderr: true },
+    Config: { Hostname: '', User: '', Env: [], Cmd: ['true'], Entrypoint: null, Image: 'busybox', WorkingDir: '', Labels: {}, Tty: false, OpenStdin: false, StdinOnce: false, AttachStdin: false, AttachStdout: true, AttachStderr: true },
     HostConfig: { Binds: null, AutoRemove: false, RestartPolicy: { Name: '', MaximumRetryCount: 0 }, Init: null, NetworkMode: 'none' },
     State: initialState(), RestartCount: 0, Task: null, LastStop: null,
   };

@@ -5,7 +5,7 @@
  * See reference/conmon-runtime.md §2 for the pipe protocol.
  * @module
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Readable, Writable } from 'node:stream';
@@ -15,10 +15,20 @@ import { startFailure } from './start-failure.ts';
 /** Where conmon lives on Debian. */
 export const CONMON_PATH = '/usr/bin/conmon';
 /** conmon plus `runtime create` take ~50 ms; anything past this bound is a hung runtime. */
-const SYNC_TIMEOUT_MS = 30_000;
+export const SYNC_TIMEOUT_MS = 30_000;
+
+/** How the process's stdio is wired: a pipe for stdin (`-i`), a terminal (`-t`). */
+export interface ConmonStdio {
+  /** Give the process a stdin that attach sessions write to. */
+  stdin: boolean;
+  /** Run it on a pseudo-terminal (the spec's `process.terminal` must say so too). */
+  tty: boolean;
+  /** Keep stdin open when an attach session ends (Docker: unless `StdinOnce`). */
+  leaveStdinOpen: boolean;
+}
 
 /** What conmon needs to create one container. */
-export interface ConmonLaunch {
+export interface ConmonLaunch extends ConmonStdio {
   id: string;
   name: string;
   runtimePath: string;
@@ -47,6 +57,41 @@ export interface Created {
   monitorGone: Promise<void>;
 }
 
+/** conmon's flags for the process's stdio. */
+export function stdioArgs(s: ConmonStdio): string[] {
+  return [...(s.stdin ? ['-i'] : []), ...(s.tty ? ['-t'] : []), ...(s.stdin && s.leaveStdinOpen ? ['--leave-stdin-open'] : [])];
+}
+
+/** A running conmon and the pipes of its protocol (fd 2 errors, then sync, start and, for exec, attach). */
+export interface ConmonChild {
+  child: ChildProcess;
+  sync: LineReader;
+  start: Writable;
+  attach: LineReader | null;
+  /** What conmon wrote on stderr before it daemonized. */
+  stderr(): string;
+}
+
+/** Spawns conmon with its pipe protocol's file descriptors. */
+export function spawnConmon(args: string[], cwd: string, withAttachPipe: boolean): ConmonChild {
+  const child = spawn(CONMON_PATH, args, {
+    detached: true,
+    cwd,
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe', ...(withAttachPipe ? ['pipe' as const] : [])],
+    env: { ...process.env, _OCI_SYNCPIPE: '3', _OCI_STARTPIPE: '4', ...(withAttachPipe ? { _OCI_ATTACHPIPE: '5' } : {}) },
+  });
+  const [, , errPipe, syncPipe, startPipe, attachPipe] = child.stdio as [null, null, Readable, Readable, Writable, Readable?];
+  // conmon closing its ends early surfaces as ECONNRESET/EPIPE; the reads report it.
+  for (const s of [errPipe, syncPipe, startPipe, attachPipe]) s?.on('error', () => {});
+  child.on('error', () => {});
+  let stderr = '';
+  errPipe.on('data', (d: Buffer) => { stderr += d; });
+  errPipe.on('end', () => errPipe.destroy());
+  return {
+    child, sync: new LineReader(syncPipe), start: startPipe, attach: attachPipe ? new LineReader(attachPipe) : null,
+    stderr: () => stderr.trim(),
+  };
+}
 
 /** Starts conmon and waits (bounded) until the runtime has created the container. */
 export async function launchConmon(l: ConmonLaunch): Promise<Created> {
@@ -54,67 +99,101 @@ export async function launchConmon(l: ConmonLaunch): Promise<Created> {
     '--api-version', '1', '-c', l.id, '-u', l.id, '-n', l.name, '-r', l.runtimePath,
     '-b', l.bundleDir, '-p', l.pidFile, '--conmon-pidfile', l.conmonPidFile,
     '--exit-dir', l.exitDir, '--persist-dir', l.persistDir, '--full-attach',
-    '-l', `k8s-file:${l.logPath}`, '--log-level', 'error',
+    '-l', `k8s-file:${l.logPath}`, '--log-level', 'error', ...stdioArgs(l),
     ...l.runtimeArgs.flatMap((a) => ['--runtime-arg', a]),
     ...l.exitCommand,
   ];
-  const child = spawn(CONMON_PATH, args, {
-    detached: true,
-    cwd: l.persistDir,
-    stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
-    env: { ...process.env, _OCI_SYNCPIPE: '3', _OCI_STARTPIPE: '4' },
-  });
-  const [, , errPipe, syncPipe, startPipe] = child.stdio as [null, null, Readable, Readable, Writable];
-  // conmon closing its ends early surfaces as ECONNRESET/EPIPE; the sync read below reports it.
-  for (const s of [errPipe, syncPipe, startPipe]) s.on('error', () => {});
-  child.on('error', () => {});
-  let stderr = '';
-  errPipe.on('data', (d: Buffer) => { stderr += d; });
+  const c = spawnConmon(args, l.persistDir, false);
   // conmon's fork parent writes the monitor's pid file and exits, concurrently with the monitor.
-  const parentExited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  startPipe.end(Buffer.from([0]));
+  const parentExited = new Promise<void>((resolve) => c.child.once('exit', () => resolve()));
+  c.start.end(Buffer.from([0]));
   try {
-    const line = await readLine(syncPipe, SYNC_TIMEOUT_MS);
-    if (line === null) {
-      throw new SystemError(`conmon failed to create the container: ${stderr.trim() || 'no output'}`);
-    }
-    const msg = JSON.parse(line) as { data: number; message?: string };
+    const msg = await c.sync.json(SYNC_TIMEOUT_MS, 'create the container', c.stderr);
     if (msg.data < 0) throw startFailure((msg.message ?? 'runtime create failed').trim());
     await Promise.race([parentExited, sleep(SYNC_TIMEOUT_MS, undefined, { ref: false })]);
     const monitorPid = Number(await readFile(l.conmonPidFile, 'utf8'));
-    const monitorGone = new Promise<void>((resolve) => syncPipe.once('close', () => resolve()));
-    syncPipe.resume(); // nothing more is expected on it; keep it flowing until it closes
-    (syncPipe as Readable & { unref?: () => void }).unref?.();
-    return { pid: msg.data, monitorPid, monitorGone };
+    return { pid: msg.data, monitorPid, monitorGone: c.sync.closed() };
   } catch (err) {
-    syncPipe.destroy();
+    c.sync.destroy();
     throw err;
   } finally {
-    errPipe.destroy();
-    child.unref();
+    c.child.unref();
   }
 }
 
-/** Reads one line, or null on EOF; rejects after `ms`. */
-function readLine(stream: Readable, ms: number): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    const done = (v: string | null, err?: Error) => {
+/** One message of conmon's sync or attach pipe. */
+export interface ConmonMessage {
+  data: number;
+  message?: string;
+}
+
+/** Reads conmon's pipe messages, one JSON object per line, keeping what arrives early. */
+export class LineReader {
+  readonly #stream: Readable;
+  #buf = '';
+  #ended = false;
+  #wake: (() => void) | null = null;
+  readonly #closed: Promise<void>;
+
+  constructor(stream: Readable) {
+    this.#stream = stream;
+    stream.setEncoding('utf8');
+    stream.on('data', (d: string) => { this.#buf += d; this.#wake?.(); });
+    this.#closed = new Promise((resolve) => stream.once('close', () => {
+      this.#ended = true;
+      this.#wake?.();
+      resolve();
+    }));
+    stream.on('end', () => { this.#ended = true; this.#wake?.(); });
+    (stream as Readable & { unref?: () => void }).unref?.();
+  }
+
+  /** The next line, or null at the end; rejects after `ms`. */
+  async line(ms: number): Promise<string | null> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const nl = this.#buf.indexOf('\n');
+      if (nl >= 0) {
+        const line = this.#buf.slice(0, nl);
+        this.#buf = this.#buf.slice(nl + 1);
+        return line;
+      }
+      if (this.#ended) {
+        const rest = this.#buf;
+        this.#buf = '';
+        return rest.length ? rest : null;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) throw new SystemError(`conmon did not report within ${ms} ms`);
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+        timer = setTimeout(resolve, left);
+        timer.unref(); // a bound, not a reason to keep the engine alive
+      });
       clearTimeout(timer);
-      stream.off('data', onData);
-      stream.off('close', onEnd);
-      stream.off('end', onEnd);
-      if (err) reject(err); else resolve(v);
-    };
-    const onData = (d: Buffer) => {
-      buf += d;
-      const nl = buf.indexOf('\n');
-      if (nl >= 0) done(buf.slice(0, nl));
-    };
-    const onEnd = () => done(buf.length ? buf : null);
-    const timer = setTimeout(() => done(null, new SystemError(`conmon did not report within ${ms} ms`)), ms);
-    stream.on('data', onData);
-    stream.on('end', onEnd);
-    stream.on('close', onEnd);
-  });
+      this.#wake = null;
+    }
+  }
+
+  /** The next message; a closed pipe (conmon died) is a SystemError naming `what` and conmon's stderr. */
+  async json(ms: number, what: string, stderr: () => string): Promise<ConmonMessage> {
+    const line = await this.line(ms);
+    if (line === null) throw new SystemError(`conmon failed to ${what}: ${stderr() || 'no output'}`);
+    try {
+      return JSON.parse(line) as ConmonMessage;
+    } catch {
+      throw new SystemError(`conmon failed to ${what}: unreadable answer ${JSON.stringify(line)}`);
+    }
+  }
+
+  /** Resolves when the pipe closes (conmon exited). */
+  closed(): Promise<void> {
+    return this.#closed;
+  }
+
+  /** Drops the pipe. */
+  destroy(): void {
+    this.#stream.destroy();
+  }
 }

@@ -8,7 +8,7 @@ import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SystemError } from '../errors.ts';
 import { writeBundle, type BundleSpec } from './bundle.ts';
-import { launchConmon } from './conmon.ts';
+import { launchConmon, type ConmonStdio } from './conmon.ts';
 import { CLEANED_SUFFIX, monitorCleanupArgs } from './monitor-cleanup.ts';
 import type { OciRuntime } from './oci-runtime.ts';
 import { cgroupPids } from './cgroups.ts';
@@ -78,7 +78,7 @@ export class TaskRunner {
   }
 
   /** Writes the bundle and has conmon create the task; the process waits for {@link start}. */
-  async create(spec: Omit<BundleSpec, 'cgroupsPath'>, name: string, paths: TaskPaths): Promise<TaskHandle> {
+  async create(spec: Omit<BundleSpec, 'cgroupsPath' | 'terminal'>, stdio: ConmonStdio, name: string, paths: TaskPaths): Promise<TaskHandle> {
     const cgroupsPath = this.cgroupsPath(spec.id);
     const exitDir = this.exits.dir;
     const createdAt = Date.now();
@@ -86,11 +86,12 @@ export class TaskRunner {
     // Exit records of an earlier run must not be taken for this one's.
     await Promise.all([join(paths.persistDir, 'exit'), join(paths.persistDir, 'oom'), join(exitDir, spec.id),
       join(exitDir, spec.id + CLEANED_SUFFIX)].map((f) => rm(f, { force: true })));
-    await writeBundle(paths.bundleDir, { ...spec, cgroupsPath });
+    await writeBundle(paths.bundleDir, { ...spec, cgroupsPath, terminal: stdio.tty });
     const created = await launchConmon({
       id: spec.id, name, runtimePath: this.runtime.createPath, runtimeArgs: this.runtime.globalArgs,
       bundleDir: paths.bundleDir, pidFile: paths.pidFile, conmonPidFile: join(paths.persistDir, 'conmon.pid'),
       exitDir: exitDir, persistDir: paths.persistDir, logPath: paths.logPath,
+      ...stdio,
       exitCommand: monitorCleanupArgs(this.runtime.path, this.runtime.root, spec.id, spec.rootfs, join(exitDir, spec.id + CLEANED_SUFFIX)),
     });
     const st = await readStat(created.pid);
@@ -125,6 +126,11 @@ export class TaskRunner {
   /** Every host pid of the container's cgroup. */
   pids(t: TaskHandle): Promise<number[]> {
     return cgroupPids(this.cgroupRoot, t.cgroupsPath);
+  }
+
+  /** Applies new cgroup limits to the running task. */
+  async update(t: TaskHandle, resources: Record<string, unknown>): Promise<void> {
+    await this.runtime.update(t.id, resources);
   }
 
   /** Freezes the task. */

@@ -34,7 +34,9 @@ export interface ImageInspect {
   GraphDriver: { Name: string; Data: Record<string, string> };
   RootFS: { Type: string; Layers: string[] };
   Metadata: { LastTagTime: string };
-  /** Only below API 1.45, where compose 1.29 reads it. */
+  /** API < 1.45 only (moby drops it after). */
+  Container?: string;
+  /** API < 1.45 only: compose 1.29 reads `ContainerConfig.Volumes` to keep anonymous volumes on recreate. */
   ContainerConfig?: Record<string, unknown>;
   Variant?: string;
 }

@@ -20,7 +20,7 @@ describe('events through the docker CLI', () => {
     await d.docker(['wait', b]);
     const fmt = ['--format', '{{.Type}} {{.Action}} {{.Actor.Attributes.name}}'];
     const byName = await d.docker(['events', '--since', since, '--until', until(), '--filter', 'container=ev-a', ...fmt]);
-    assert.deepEqual(byName.stdout.trim().split('\n'), ['container create ev-a', 'container start ev-a', 'container die ev-a']);
+    assert.deepEqual(byName.stdout.trim().split('\n'), ['container create ev-a', 'container attach ev-a', 'container start ev-a', 'container die ev-a']);
     const dies = await d.docker(['events', '--since', since, '--until', until(), '--filter', 'event=die', '--filter', 'label=team=red', ...fmt]);
     assert.equal(dies.stdout.trim(), 'container die ev-b');
     const images = await d.docker(['events', '--since', since, '--until', until(), '--filter', 'type=image', ...fmt]);

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import type { Engine } from '../../engine/engine.ts';
 import { InvalidParameter } from '../../errors.ts';
 import { errorBody, statusFor } from './error-status.ts';
@@ -23,7 +23,7 @@ export interface Ctx {
   /** The response, for ordinary requests. */
   res: ServerResponse | null;
   /** The raw connection, for `Upgrade: tcp` requests (attach). */
-  upgrade: { socket: Duplex; head: Buffer } | null;
+  upgrade: { socket: Duplex & Readable; head: Buffer } | null;
   /** Fires when the client hangs up. */
   abort: AbortSignal;
 }
@@ -87,11 +87,18 @@ export function writeRaw(socket: Duplex, status: number, headers: Record<string,
 export async function readJson<T>(ctx: Ctx): Promise<T> {
   const chunks: Buffer[] = [];
   let size = 0;
-  if (ctx.upgrade?.head.length) chunks.push(ctx.upgrade.head);
-  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY) throw new InvalidParameter('request body is too large');
-    chunks.push(chunk);
+  if (ctx.upgrade) {
+    // An upgraded connection carries the body and then the client's stream: take exactly the
+    // body (Content-Length) and leave the rest as the stream's first bytes.
+    const len = Number(ctx.req.headers['content-length'] ?? 0);
+    if (!Number.isInteger(len) || len < 0 || len > MAX_BODY) throw new InvalidParameter('request body is too large');
+    chunks.push(await takeBytes(ctx.upgrade, len));
+  } else {
+    for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > MAX_BODY) throw new InvalidParameter('request body is too large');
+      chunks.push(chunk);
+    }
   }
   const text = Buffer.concat(chunks).toString('utf8').trim();
   if (!text) return {} as T;
@@ -100,6 +107,23 @@ export async function readJson<T>(ctx: Ctx): Promise<T> {
   } catch (err) {
     throw new InvalidParameter(`invalid JSON: ${(err as Error).message}`);
   }
+}
+
+/** The first `n` bytes of an upgraded connection (from what came with the headers, then the socket). */
+async function takeBytes(up: NonNullable<Ctx['upgrade']>, n: number): Promise<Buffer> {
+  let have = up.head;
+  if (have.length < n) {
+    const more: Buffer[] = [have];
+    let got = have.length;
+    for await (const chunk of up.socket.iterator({ destroyOnReturn: false })) {
+      more.push(chunk as Buffer);
+      got += (chunk as Buffer).length;
+      if (got >= n) break;
+    }
+    have = Buffer.concat(more);
+  }
+  up.head = have.subarray(n);
+  return have.subarray(0, n);
 }
 
 /** A boolean query flag the way Docker reads them (`1`, `true`, `True` are true). */
@@ -120,6 +144,12 @@ export function intParam(q: URLSearchParams, name: string): number | undefined {
 /** A required path parameter. */
 export function param(ctx: Ctx, name: string): string {
   return decodeURIComponent(ctx.params[name] ?? '');
+}
+
+/** Reads and drops a request body an endpoint has no use for (dockerode sends some). */
+export async function discardBody(ctx: Ctx): Promise<void> {
+  if (ctx.upgrade) return;
+  for await (const _ of ctx.req) { /* discard */ }
 }
 
 /** Resolves when a stream can take more data (or has closed). */

@@ -13,7 +13,11 @@ import { InvalidParameter, MoorageError, NotFound } from '../../errors.ts';
 import { statusFor } from './error-status.ts';
 import { COMMON_HEADERS, sendError, type Ctx, type Route } from './http.ts';
 import { containerRoutes } from './routes/containers.ts';
+import { execRoutes } from './routes/exec.ts';
+import { resourceRoutes } from './routes/resources.ts';
 import { imageRoutes } from './routes/images.ts';
+import { networkRoutes } from './routes/networks.ts';
+import { volumeRoutes } from './routes/volumes.ts';
 import { systemRoutes } from './routes/system.ts';
 import { splitVersion } from './version.ts';
 
@@ -38,7 +42,7 @@ function router(routes: Route[]) {
 export class ApiServer {
   readonly #daemon: Engine;
   readonly #server: Server;
-  readonly #route = router([...systemRoutes, ...containerRoutes, ...imageRoutes]);
+  readonly #route = router([...systemRoutes, ...containerRoutes, ...resourceRoutes, ...execRoutes, ...imageRoutes, ...networkRoutes, ...volumeRoutes]);
 
   constructor(daemon: Engine) {
     this.#daemon = daemon;

@@ -4,15 +4,18 @@
  * for it; a start of a running container is a 304.
  * @module
  */
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, writeFile } from 'node:fs/promises';
 import type { Container } from '../../container/container.ts';
 import { Conflict, MoorageError, NotModified, SystemError, messageOf, type ErrorCode } from '../../errors.ts';
 import { mountOverlay, unmountOverlay } from '../../snapshots/overlay.ts';
 import { resolveUser } from './user.ts';
 import type { BindMount } from '../../runtime/bundle.ts';
-import { parseBind } from '../../container/binds.ts';
+import { ociResources, resourcesOf } from './resources.ts';
 import type { Engine } from '../engine.ts';
+import { setupSandbox, teardownSandbox } from '../networks/sandbox.ts';
+import { mountsForStart, releaseMounts } from '../volumes/mounts.ts';
 import { watchExit } from './exit.ts';
+import { resizeTerminal } from '../../runtime/attach.ts';
 import { removeContainer } from './remove.ts';
 import { containerOverlay } from '../images/rootfs.ts';
 import { initFlags } from '../stop/plan.ts';
@@ -50,12 +53,19 @@ async function run(d: Engine, c: Container, manual: boolean): Promise<void> {
   try {
     await mountOverlay(overlay);
     const user = await resolveUser(c.rootfsDir, c.config.User);
-    const { args, binds } = await processArgs(d, c);
+    const mounts = await mountsForStart(d, c);
+    const sandbox = await setupSandbox(d, c, Object.keys(c.config.ExposedPorts ?? {}));
+    const { args, binds } = await processArgs(d, c, [...sandbox.mounts, ...mounts.binds]);
     const env = c.config.Env.some((e) => e.startsWith('HOME=')) ? c.config.Env : [...c.config.Env, `HOME=${user.home}`];
     const task = await d.tasks.create({
       id: c.id, hostname: c.config.Hostname, rootfs: c.rootfsDir, args, env, cwd: c.config.WorkingDir || '/',
-      uid: user.uid, gid: user.gid, additionalGids: user.additionalGids, binds,
-      hostNetwork: c.hostConfig.NetworkMode === 'host',
+      uid: user.uid, gid: user.gid, additionalGids: user.additionalGids, binds, tmpfs: mounts.tmpfs,
+      hostNetwork: sandbox.hostNetwork, netnsPath: sandbox.netnsPath,
+      resources: ociResources(resourcesOf(c.hostConfig)),
+    }, {
+      stdin: c.config.OpenStdin, tty: c.config.Tty,
+      // Docker closes a container's stdin when its attached client ends it only with StdinOnce.
+      leaveStdinOpen: !c.config.StdinOnce,
     }, c.name, { bundleDir: c.bundleDir, pidFile: c.pidFile, persistDir: c.persistDir, logPath: c.logPath });
     c.record.Task = {
       pid: task.pid, startTime: task.startTime, monitorPid: task.monitorPid, runtime: d.tasks.runtime.name,
@@ -65,6 +75,9 @@ async function run(d: Engine, c: Container, manual: boolean): Promise<void> {
     // Persist the task before it runs, so a restarted engine finds its monitor. Not awaited:
     // the checkpoint after start is chained behind it, and reports its failure.
     void d.containers.checkpoint(c).catch((err: Error) => d.log.error({ err, id: c.id }, 'checkpoint before start failed'));
+    const size = consoleSize(c.hostConfig.ConsoleSize);
+    // The terminal has its size before the process looks at it (`docker run -t` sends it).
+    if (c.config.Tty && size) await resizeTerminal(c.bundleDir, size[0], size[1]).catch((err: Error) => d.log.warn({ err, id: c.id }, 'setting the terminal size failed'));
     await d.tasks.start(task);
     c.state.setRunning(task.pid);
     if (manual) {
@@ -80,15 +93,15 @@ async function run(d: Engine, c: Container, manual: boolean): Promise<void> {
   }
 }
 
+/** Docker's `HostConfig.ConsoleSize`, `[rows, cols]`, when it names a size. */
+function consoleSize(v: unknown): [number, number] | null {
+  return Array.isArray(v) && v.length === 2 && v.every((n) => Number.isInteger(n) && n > 0) ? [v[0] as number, v[1] as number] : null;
+}
+
 /** The command line, with the init in front when the container uses one, and its mounts. */
-async function processArgs(d: Engine, c: Container): Promise<{ args: string[]; binds: BindMount[] }> {
+async function processArgs(d: Engine, c: Container, mounts: BindMount[]): Promise<{ args: string[]; binds: BindMount[] }> {
   const argv = [c.record.Path, ...c.record.Args];
-  const binds: BindMount[] = [];
-  for (const spec of c.hostConfig.Binds ?? []) {
-    const b = parseBind(spec);
-    await mkdir(b.source, { recursive: true });
-    binds.push(b);
-  }
+  const binds = [...mounts];
   const settings = stopSettings(d, c);
   if (!settings.init) return { args: argv, binds };
   binds.push({ source: d.config.initPath, destination: INIT_DEST, readonly: true });
@@ -108,6 +121,8 @@ async function failStart(d: Engine, c: Container, err: unknown): Promise<never> 
   const typed = err instanceof MoorageError ? err : new SystemError(messageOf(err), { code: 'MOORAGE_START_FAILED', cause: err });
   c.record.Task = null;
   await d.tasks.delete(c.id, true).catch((e: Error) => d.log.warn({ err: e, id: c.id }, 'runtime delete after a failed start failed'));
+  await teardownSandbox(d, c);
+  await releaseMounts(d, c);
   await unmountOverlay(c.rootfsDir).catch((e: Error) => d.log.warn({ err: e, id: c.id }, 'unmount after a failed start failed'));
   await d.exits.forget(c.id);
   c.state.setStartFailed(START_EXIT_CODES[typed.code] ?? 128, typed.message);

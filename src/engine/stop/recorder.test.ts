@@ -56,3 +56,12 @@ test('a forward to the main child\'s group reaches the processes of that group o
   const ends = describeEnds(procs, facts(plan, parseInitReport('1 forward 15 -2\n')));
   assert.deepEqual(ends.map((e) => e.signal), ['SIGTERM', 'SIGTERM', 'SIGTERM', null]);
 });
+
+test('an exec\'d process the init saw end while it waited for it exited at that time', () => {
+  const plan = planStop({ defaultTimeout: 10, init: true, initIsMoorage: true, scope: 'all' });
+  const caught = { caught: TERM, ignored: 0n, blocked: 0n };
+  const report = parseInitReport('1 signal 15 all\n1500000000 gone 9\n');
+  assert.deepEqual(report.gone, [{ at: 1500, nsPid: 9 }]);
+  const [, exec] = describeEnds([proc(100, 1), proc(109, 9, { signals: caught })], facts(plan, report));
+  assert.deepEqual([exec!.end, exec!.signal, exec!.endedAt], ['exited', 'SIGTERM', new Date(1500).toISOString()]);
+});

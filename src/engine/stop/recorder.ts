@@ -62,11 +62,13 @@ export interface InitDelivery {
 export interface InitReport {
   reaps: InitReap[];
   deliveries: InitDelivery[];
+  /** Processes the init did not start (exec'd ones) that it saw end while it waited for them. */
+  gone: { at: number; nsPid: number }[];
 }
 
 /** Parses moorage-init's report lines (`<ns> reaped <pid> exited <code>`, `<ns> signal 15 all`, …). */
 export function parseInitReport(text: string): InitReport {
-  const out: InitReport = { reaps: [], deliveries: [] };
+  const out: InitReport = { reaps: [], deliveries: [], gone: [] };
   for (const line of text.split('\n')) {
     const f = line.trim().split(/\s+/);
     if (!/^\d+$/.test(f[0] ?? '')) continue;
@@ -77,6 +79,8 @@ export function parseInitReport(text: string): InitReport {
       out.deliveries.push({ at, signal: Number(f[2]), to: 'all' });
     } else if (f[1] === 'sigkill' && f[2] === 'all') {
       out.deliveries.push({ at, signal: 9, to: 'all' });
+    } else if (f[1] === 'gone' && /^\d+$/.test(f[2] ?? '')) {
+      out.gone.push({ at, nsPid: Number(f[2]) });
     } else if (f[1] === 'forward' && f.length >= 4) {
       out.deliveries.push({ at, signal: Number(f[2]), to: Number(f[3]) });
     }
@@ -114,13 +118,15 @@ export function describeEnds(procs: Tracked[], f: StopFacts): ProcessReport[] {
     if (isPid1) return { ...base, ...(plan.init ? { end: 'exited' as const, exitCode: f.exitCode } : ending(f.exitCode)), endedAt: f.finishedAt };
     const reap = f.init.reaps.find((r) => r.nsPid === p.nsPid);
     if (reap) return { ...base, ...ending(reap.how === 'exited' ? reap.value : 128 + reap.value), endedAt: new Date(reap.at).toISOString() };
-    const endedAt = p.goneAt !== undefined ? new Date(p.goneAt).toISOString() : f.finishedAt;
+    const seenGone = f.init.gone.find((g) => g.nsPid === p.nsPid);
+    const goneAt = p.goneAt ?? seenGone?.at;
+    const endedAt = goneAt !== undefined ? new Date(goneAt).toISOString() : f.finishedAt;
     if (p.waitStatus !== undefined) {
       const w = decodeWaitStatus(p.waitStatus);
       return { ...base, ...ending(w.how === 'exited' ? w.code : 128 + w.signal), endedAt };
     }
     if (signalled && diesOf(p, plan.signal)) return { ...base, ...ending(128 + plan.signal), endedAt };
-    if (p.goneAt !== undefined) return { ...base, end: 'exited', endedAt };
+    if (goneAt !== undefined) return { ...base, end: 'exited', endedAt };
     if (!drained) return { ...base, end: 'killed-by-kernel', killSignal: 'SIGKILL', endedAt: f.finishedAt };
     return base;
   });
@@ -215,7 +221,7 @@ export class StopRecorder {
     const state = this.#c.state.data;
     const since = this.#startedAt.getTime() - 1000;
     const all = parseInitReport(this.#plan.init ? await readReport(this.#c.initReportPath) : '');
-    const init = { reaps: all.reaps.filter((r) => r.at >= since), deliveries: all.deliveries.filter((r) => r.at >= since) };
+    const init = { reaps: all.reaps.filter((r) => r.at >= since), deliveries: all.deliveries.filter((r) => r.at >= since), gone: all.gone.filter((r) => r.at >= since) };
     const processes = describeEnds(this.#procs, {
       plan: this.#plan, pid1: this.#task.pid, exitCode: state.ExitCode, finishedAt: state.FinishedAt, init,
     });
