@@ -9,6 +9,21 @@ import { createHash, type Hash } from 'node:crypto';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { InvalidParameter, SystemError } from '../errors.ts';
 
+/** How many bytes an ingest gathers before it writes them. */
+const BATCH = 1 << 20;
+
+/** The buffers left after `n` bytes of `bufs` were written. */
+function remainder(bufs: Buffer[], n: number): Buffer[] {
+  const out: Buffer[] = [];
+  let skip = n;
+  for (const b of bufs) {
+    if (skip >= b.length) { skip -= b.length; continue; }
+    out.push(skip ? b.subarray(skip) : b);
+    skip = 0;
+  }
+  return out;
+}
+
 /** What the blob must turn out to be; unset fields are not checked. */
 export interface Expected {
   digest?: string;
@@ -24,7 +39,13 @@ export class Ingest {
   readonly #hash: Hash = createHash('sha256');
   readonly #fh: FileHandle;
   readonly #finalPath: (digest: string) => string;
-  #state: 'open' | 'committed' | 'failed' = 'open';
+  /** `verified`: all bytes are written and match; the sync and rename are still to come. */
+  #state: 'open' | 'verified' | 'committed' | 'failed' = 'open';
+  /** Bytes received but not yet written (written in batches: fewer calls into the thread pool). */
+  #pending: Buffer[] = [];
+  #pendingBytes = 0;
+  /** Bytes received (written or pending). */
+  #received = 0;
   #error: Error | null = null;
   #digest = '';
   #waiters: (() => void)[] = [];
@@ -46,16 +67,31 @@ export class Ingest {
     return new Ingest(path, await open(path, 'wx', 0o644), expected, finalPath);
   }
 
-  /** Appends bytes. Fails once more bytes than expected arrive. */
+  /** Appends bytes (written out in batches of about 1 MiB). Fails once more bytes than expected arrive. */
   async write(chunk: Buffer): Promise<void> {
     if (this.#state !== 'open') throw this.#error ?? new SystemError('write after commit');
-    if (this.expected.size !== undefined && this.written + chunk.length > this.expected.size) {
+    if (this.expected.size !== undefined && this.#received + chunk.length > this.expected.size) {
       throw new InvalidParameter(`blob ${this.expected.digest ?? ''} is larger than its ${this.expected.size} bytes`, 'MOORAGE_BLOB_INVALID');
     }
-    let off = 0;
-    while (off < chunk.length) off += (await this.#fh.write(chunk, off, chunk.length - off)).bytesWritten;
     this.#hash.update(chunk);
-    this.written += chunk.length;
+    this.#received += chunk.length;
+    this.#pending.push(chunk);
+    this.#pendingBytes += chunk.length;
+    if (this.#pendingBytes >= BATCH) await this.#flush();
+  }
+
+  /** Writes the pending bytes and wakes followers. */
+  async #flush(): Promise<void> {
+    let bufs = this.#pending;
+    const total = this.#pendingBytes;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    for (let left = total; left > 0;) {
+      const { bytesWritten } = await this.#fh.writev(bufs);
+      left -= bytesWritten;
+      if (left > 0) bufs = remainder(bufs, bytesWritten);
+    }
+    this.written += total;
     this.#wake();
   }
 
@@ -67,12 +103,17 @@ export class Ingest {
     const digest = `sha256:${this.#hash.digest('hex')}`;
     try {
       const { size, digest: want } = this.expected;
-      if (size !== undefined && this.written !== size) {
-        throw new InvalidParameter(`blob ${want ?? digest} is truncated: ${this.written} of ${size} bytes`, 'MOORAGE_BLOB_INVALID');
+      if (size !== undefined && this.#received !== size) {
+        throw new InvalidParameter(`blob ${want ?? digest} is truncated: ${this.#received} of ${size} bytes`, 'MOORAGE_BLOB_INVALID');
       }
       if (want !== undefined && want !== digest) {
         throw new InvalidParameter(`blob ${want} does not match its digest: the content's is ${digest}`, 'MOORAGE_BLOB_INVALID');
       }
+      await this.#flush();
+      // Followers may finish now (the bytes are whole and right); the blob is durable and in
+      // place only after the sync and the rename below, and only then is `done` settled.
+      this.#state = 'verified';
+      this.#wake();
       await this.#fh.sync();
       await this.#fh.close();
       await rename(this.path, this.#finalPath(digest));
@@ -89,7 +130,7 @@ export class Ingest {
 
   /** Gives up: removes the partial file; followers and waiters get `err`. */
   async abort(err: Error): Promise<void> {
-    if (this.#state !== 'open') return;
+    if (this.#state === 'committed' || this.#state === 'failed') return;
     this.#state = 'failed';
     this.#error = err;
     await this.#fh.close().catch(() => {}); // may be closed by a failed commit already
@@ -123,7 +164,7 @@ export class Ingest {
           continue;
         }
         if (this.#state === 'failed') throw this.#error!;
-        if (this.#state === 'committed') return;
+        if (this.#state === 'verified' || this.#state === 'committed') return;
         await new Promise<void>((resolve) => this.#waiters.push(resolve));
       }
     } finally {

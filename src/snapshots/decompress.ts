@@ -41,7 +41,8 @@ export async function* decompress(input: AsyncIterable<Buffer>): AsyncGenerator<
   if (kind === 'none') {
     yield* source;
   } else if (kind === 'gzip') {
-    yield* through(createGunzip(), source, 'gzip');
+    // Large output chunks: each one crosses a chain of async generators down to the helper.
+    yield* through(createGunzip({ chunkSize: 1 << 20 }), source, 'gzip');
   } else {
     yield* unzstd(source);
   }

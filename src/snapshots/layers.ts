@@ -17,6 +17,14 @@ import { extractLayer, type ExtractOptions } from './extract.ts';
 /** The deepest image moorage mounts (15 bytes a layer keeps the options well inside 4 KiB). */
 export const MAX_DEPTH = 200;
 
+/** Options of {@link LayerStore.unpack}. */
+export interface UnpackOptions extends ExtractOptions {
+  /** The diffID the content must hash to. */
+  expectedDiffId?: string;
+  /** Settles once the parent layer is committed (it may be unpacking still). */
+  parentReady?: Promise<unknown>;
+}
+
 /** One unpacked layer. */
 export interface LayerInfo {
   chainId: string;
@@ -85,9 +93,11 @@ export class LayerStore {
   /**
    * Unpacks a layer on top of `parent` from its blob (plain, gzip or zstd). With
    * `expectedDiffId`, a layer whose content does not hash to it is refused. An unpack of the
-   * same chain already running is joined; a layer already there is returned as it is.
+   * same chain already running is joined; a layer already there is returned as it is. With
+   * `parentReady`, the parent may still be on its way: the layer is extracted at once (its
+   * directory does not depend on the layers below it) and committed once the parent is.
    */
-  unpack(parent: string | null, input: AsyncIterable<Buffer>, opts: ExtractOptions & { expectedDiffId?: string } = {}): Promise<LayerInfo> {
+  unpack(parent: string | null, input: AsyncIterable<Buffer>, opts: UnpackOptions = {}): Promise<LayerInfo> {
     const expected = opts.expectedDiffId ? chainIds([...(parent ? [parent] : []), opts.expectedDiffId]).at(-1)! : undefined;
     const known = expected && (this.#layers.get(expected) ? Promise.resolve(this.#layers.get(expected)!) : this.#pending.get(expected));
     if (known) return known.then(async (l) => { for await (const _ of input) { /* drain */ } return l; });
@@ -99,15 +109,18 @@ export class LayerStore {
     return p;
   }
 
-  async #unpack(parent: string | null, input: AsyncIterable<Buffer>, opts: ExtractOptions & { expectedDiffId?: string }): Promise<LayerInfo> {
-    if (parent && !this.#layers.has(parent)) throw new NotFound(`layer ${parent} not found`);
-    if (this.depth(parent) >= MAX_DEPTH) throw new InvalidParameter(`max depth exceeded: an image has at most ${MAX_DEPTH} layers`);
+  async #unpack(parent: string | null, input: AsyncIterable<Buffer>, opts: UnpackOptions): Promise<LayerInfo> {
+    if (!opts.parentReady) this.#checkParent(parent);
     const tmp = join(this.dir, `tmp-${randomBytes(8).toString('hex')}`);
     try {
       const x = await extractLayer(input, join(tmp, 'diff'), opts);
       const diffId = `sha256:${x.digest}`;
       if (opts.expectedDiffId && opts.expectedDiffId !== diffId) {
         throw new InvalidParameter(`layer content does not match its diffID: expected ${opts.expectedDiffId}, got ${diffId}`, 'MOORAGE_BLOB_INVALID');
+      }
+      if (opts.parentReady) {
+        await opts.parentReady;
+        this.#checkParent(parent);
       }
       const chainId = chainIds([...(parent ? [parent] : []), diffId]).at(-1)!;
       const existing = this.#layers.get(chainId);
@@ -126,6 +139,11 @@ export class LayerStore {
       await rm(tmp, { recursive: true, force: true });
       throw err;
     }
+  }
+
+  #checkParent(parent: string | null): void {
+    if (parent && !this.#layers.has(parent)) throw new NotFound(`layer ${parent} not found`);
+    if (this.depth(parent) >= MAX_DEPTH) throw new InvalidParameter(`max depth exceeded: an image has at most ${MAX_DEPTH} layers`);
   }
 
   /** How many layers the chain has. */

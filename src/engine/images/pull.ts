@@ -13,7 +13,6 @@ import { hostPlatform, parsePlatform, selectManifest } from '../../registry/plat
 import { familiarName, familiarString, parseReference, refSpecifier, type Reference } from '../../registry/reference.ts';
 import type { FetchedManifest, RepositorySession } from '../../registry/session.ts';
 import { chainIds } from '../../snapshots/chain.ts';
-import type { LayerInfo } from '../../snapshots/layers.ts';
 import { isIndex, isManifest, layerCompression, type Descriptor, type ImageConfigFile, type ImageIndex, type ImageManifest } from '../../wire/oci.ts';
 import type { Engine } from '../engine.ts';
 import type { ImageParts } from '../lifecycle/inflight.ts';
@@ -161,27 +160,45 @@ async function fetchLayers(d: Engine, session: RepositorySession, layers: Descri
   };
   const onAbort = () => void cancel(new SystemError('the pull was cancelled'));
   signal?.addEventListener('abort', onAbort);
-  try {
-    let parent: string | null = null;
-    for (const [i, l] of layers.entries()) {
-      const f = await fetches[i]!;
-      if (f) {
+  // Each layer is extracted into its own directory as it downloads (a layer's directory does
+  // not depend on those below it), a few at a time taken in layer order, and committed strictly
+  // in order: its chain ID names its parent.
+  const extracting = new Slots(d.config.maxConcurrentDownloads);
+  let turn: Promise<void> = Promise.resolve();
+  let below: Promise<unknown> = Promise.resolve();
+  const unpacks = layers.map((l, i) => {
+    const myTurn = turn.then(() => extracting.acquire());
+    turn = myTurn;
+    const parentReady = below;
+    const done = (async () => {
+      await myTurn;
+      try {
+        const f = await fetches[i]!;
+        if (!f) return void (await parentReady);
         const id = shortDigest(l.digest);
         const bar = new ByteProgress(onProgress, id, 'Extracting', l.size);
-        const layer: LayerInfo = await d.layers.unpack(parent, f.read(), { expectedDiffId: diffIds[i], onBytes: (n) => bar.add(n) })
+        await d.layers.unpack(chain[i - 1] ?? null, f.read(), { expectedDiffId: diffIds[i], parentReady, onBytes: (n) => bar.add(n) })
           .catch(async (err: unknown) => { throw (await blobError(f)) ?? err; });
         await f.done;
         bar.flush();
         onProgress({ id, status: 'Pull complete', detail: {} });
-        parent = layer.chainId;
-      } else {
-        parent = chain[i]!;
+      } finally {
+        extracting.release();
       }
-      parts.chains.add(parent);
+    })();
+    done.then(() => parts.chains.add(chain[i]!), () => {});
+    done.catch(() => {}); // awaited below, in order
+    below = done;
+    return done;
+  });
+  try {
+    for (const u of unpacks) {
+      await u;
       signal?.throwIfAborted();
     }
   } catch (err) {
     await cancel(err as Error);
+    await Promise.allSettled(unpacks); // each removes what it extracted before the pull reports
     throw err;
   } finally {
     signal?.removeEventListener('abort', onAbort);
