@@ -2,7 +2,8 @@
  * Pull benchmark: a 3-layer image of about 150 MB of random content in a local registry
  * (Debian's docker-registry), pulled cold (the image removed and its layers collected before
  * each run) by moorage and by Debian's Docker 20.10 (its own dockerd, data root and socket,
- * no networking), both through the docker CLI, median of BENCH_PULL_RUNS (default 5).
+ * no networking), both through the docker CLI, runs alternated, median of BENCH_PULL_RUNS
+ * (default 5).
  * Run alone with `node --import tsx bench/pull.ts`; `npm run bench` runs it after the others.
  */
 import { execFile, spawn } from 'node:child_process';
@@ -39,17 +40,14 @@ async function publish(reg: TestRegistry, work: string): Promise<string> {
   return ref;
 }
 
-/** Times `runs` cold pulls through the daemon at `host`. */
-async function coldPulls(host: string, ref: string, runs: number): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    await docker(host, ['rmi', '-f', ref]).catch(() => '');
-    const t0 = performance.now();
-    await docker(host, ['pull', '-q', ref]);
-    out.push(performance.now() - t0);
-  }
+/** Times one cold pull through the daemon at `host` (the image removed first, and after). */
+async function coldPull(host: string, ref: string): Promise<number> {
   await docker(host, ['rmi', '-f', ref]).catch(() => '');
-  return out;
+  const t0 = performance.now();
+  await docker(host, ['pull', '-q', ref]);
+  const ms = performance.now() - t0;
+  await docker(host, ['rmi', '-f', ref]).catch(() => '');
+  return ms;
 }
 
 function pingable(socket: string): Promise<boolean> {
@@ -91,23 +89,21 @@ export async function pullBench(): Promise<void> {
   try {
     const ref = await publish(reg, work);
     const d = await startDaemon();
-    let moorage: number[];
+    const dockerd = await startDockerd(work, reg.host);
+    const moorage: number[] = [];
+    let dockerTimes: number[] | null = 'error' in dockerd ? null : [];
+    if ('error' in dockerd) console.log(`Docker 20.10 could not run here, so moorage is measured alone: ${dockerd.error}`);
     try {
-      moorage = await coldPulls(d.host, ref, RUNS);
+      // Alternated, so both meet the same machine: a noisy moment costs each one run.
+      for (let i = 0; i < RUNS; i++) {
+        moorage.push(await coldPull(d.host, ref));
+        if (dockerTimes && !('error' in dockerd)) dockerTimes.push(await coldPull(dockerd.host, ref));
+      }
     } finally {
       await d.stop();
+      if (!('error' in dockerd)) await dockerd.stop();
     }
-    const dockerd = await startDockerd(work, reg.host);
-    let dockerTimes: number[] | null = null;
-    if ('error' in dockerd) {
-      console.log(`Docker 20.10 could not run here, so moorage is measured alone: ${dockerd.error}`);
-    } else {
-      try {
-        dockerTimes = await coldPulls(dockerd.host, ref, RUNS);
-      } finally {
-        await dockerd.stop();
-      }
-    }
+    if (dockerTimes && !dockerTimes.length) dockerTimes = null;
     const row = (name: string, xs: number[], note: string) =>
       console.log(`${name.padEnd(48)} ${median(xs).toFixed(0).padStart(7)} ms   (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)}; ${note})`);
     console.log(`pull of a 3-layer image of ${3 * LAYER_MB} MB of random content from a local registry, cold, median of ${RUNS}`);

@@ -49,6 +49,7 @@ export class Ingest {
   #error: Error | null = null;
   #digest = '';
   #waiters: (() => void)[] = [];
+  readonly #watchers = new Set<() => void>();
   /** Settles when the ingest is committed (with the digest) or has failed. */
   readonly done: Promise<string>;
   #settle!: { resolve: (d: string) => void; reject: (e: Error) => void };
@@ -172,6 +173,22 @@ export class Ingest {
     }
   }
 
+  /** Calls `cb` at every change (bytes written, verified, committed, failed); returns the way to stop. */
+  watch(cb: () => void): () => void {
+    this.#watchers.add(cb);
+    return () => this.#watchers.delete(cb);
+  }
+
+  /** `open` while bytes come; `verified` once whole and right (readable to the end); then `committed` or `failed`. */
+  get state(): 'open' | 'verified' | 'committed' | 'failed' {
+    return this.#state;
+  }
+
+  /** Why it failed, once it has. */
+  get error(): Error | undefined {
+    return this.#error ?? undefined;
+  }
+
   /** The committed digest ('' before). */
   get digest(): string {
     return this.#digest;
@@ -181,5 +198,6 @@ export class Ingest {
     const w = this.#waiters;
     this.#waiters = [];
     for (const f of w) f();
+    for (const f of [...this.#watchers]) f();
   }
 }

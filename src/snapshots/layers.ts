@@ -13,6 +13,8 @@ import { writeFileAtomic } from '../atomic-write.ts';
 import { InvalidParameter, NotFound } from '../errors.ts';
 import { chainIds } from './chain.ts';
 import { extractLayer, type ExtractOptions } from './extract.ts';
+import { extractInWorker, THREADED } from './extract-threaded.ts';
+import { isGrowing, readGrowing, type GrowingFile } from './growing-file.ts';
 
 /** The deepest image moorage mounts (15 bytes a layer keeps the options well inside 4 KiB). */
 export const MAX_DEPTH = 200;
@@ -93,14 +95,15 @@ export class LayerStore {
   /**
    * Unpacks a layer on top of `parent` from its blob (plain, gzip or zstd). With
    * `expectedDiffId`, a layer whose content does not hash to it is refused. An unpack of the
-   * same chain already running is joined; a layer already there is returned as it is. With
+   * same chain already running is joined; a layer already there is returned as it is. A growing
+ * blob file (a download) is extracted in a worker thread. With
    * `parentReady`, the parent may still be on its way: the layer is extracted at once (its
    * directory does not depend on the layers below it) and committed once the parent is.
    */
-  unpack(parent: string | null, input: AsyncIterable<Buffer>, opts: UnpackOptions = {}): Promise<LayerInfo> {
+  unpack(parent: string | null, input: AsyncIterable<Buffer> | GrowingFile, opts: UnpackOptions = {}): Promise<LayerInfo> {
     const expected = opts.expectedDiffId ? chainIds([...(parent ? [parent] : []), opts.expectedDiffId]).at(-1)! : undefined;
     const known = expected && (this.#layers.get(expected) ? Promise.resolve(this.#layers.get(expected)!) : this.#pending.get(expected));
-    if (known) return known.then(async (l) => { for await (const _ of input) { /* drain */ } return l; });
+    if (known) return known.then(async (l) => { if (!isGrowing(input)) for await (const _ of input) { /* drain */ } return l; });
     const p = this.#unpack(parent, input, opts);
     if (expected) {
       this.#pending.set(expected, p);
@@ -109,11 +112,13 @@ export class LayerStore {
     return p;
   }
 
-  async #unpack(parent: string | null, input: AsyncIterable<Buffer>, opts: UnpackOptions): Promise<LayerInfo> {
+  async #unpack(parent: string | null, input: AsyncIterable<Buffer> | GrowingFile, opts: UnpackOptions): Promise<LayerInfo> {
     if (!opts.parentReady) this.#checkParent(parent);
     const tmp = join(this.dir, `tmp-${randomBytes(8).toString('hex')}`);
     try {
-      const x = await extractLayer(input, join(tmp, 'diff'), opts);
+      // A growing blob file is extracted in a worker thread: layers of a pull unpack in parallel.
+      const x = !isGrowing(input) ? await extractLayer(input, join(tmp, 'diff'), opts)
+        : THREADED ? await extractInWorker(input, join(tmp, 'diff'), opts) : await extractLayer(readGrowing(input), join(tmp, 'diff'), opts);
       const diffId = `sha256:${x.digest}`;
       if (opts.expectedDiffId && opts.expectedDiffId !== diffId) {
         throw new InvalidParameter(`layer content does not match its diffID: expected ${opts.expectedDiffId}, got ${diffId}`, 'MOORAGE_BLOB_INVALID');

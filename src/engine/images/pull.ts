@@ -177,7 +177,7 @@ async function fetchLayers(d: Engine, session: RepositorySession, layers: Descri
         if (!f) return void (await parentReady);
         const id = shortDigest(l.digest);
         const bar = new ByteProgress(onProgress, id, 'Extracting', l.size);
-        await d.layers.unpack(chain[i - 1] ?? null, f.read(), { expectedDiffId: diffIds[i], parentReady, onBytes: (n) => bar.add(n) })
+        await d.layers.unpack(chain[i - 1] ?? null, f.file(), { expectedDiffId: diffIds[i], parentReady, onBytes: (n) => bar.add(n) })
           .catch(async (err: unknown) => { throw (await blobError(f)) ?? err; });
         await f.done;
         bar.flush();
