@@ -115,7 +115,7 @@ export class Ingest {
       // place only after the sync and the rename below, and only then is `done` settled.
       this.#state = 'verified';
       this.#wake();
-      await this.#fh.sync();
+      await this.#fh.datasync(); // the data and the size reading it needs; the rename below is the commit
       await this.#fh.close();
       await rename(this.path, this.#finalPath(digest));
     } catch (err) {
