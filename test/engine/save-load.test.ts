@@ -99,6 +99,20 @@ describe('save, load and the other image endpoints', () => {
     assert.equal((await d.docker(['run', '--rm', 'ocilayout:v2'])).stdout, 'bare layout\n');
   });
 
+  test("moorage's own save, load and history", async () => {
+    const file = join(work, 'moorage-save.tar');
+    assert.equal((await d.moorage(['tag', 'busybox', 'mine/saved:v3'])).code, 0);
+    const save = await d.moorage(['save', '-o', file, 'mine/saved:v3']);
+    assert.equal(save.code, 0, save.stderr);
+    assert.equal((await d.moorage(['rmi', 'mine/saved:v3'])).code, 0);
+    const load = await d.moorage(['load', '-i', file]);
+    assert.equal(load.code, 0, load.stderr);
+    assert.match(load.stdout, /^Loaded image: mine\/saved:v3$/m);
+    const history = await d.moorage(['history', 'mine/saved:v3']);
+    assert.match(history.stdout, /^IMAGE\s+CREATED\s+CREATED BY\s+SIZE\s+COMMENT$/m);
+    assert.match(history.stdout, /moorage: \/bin\/busybox --list-full/);
+  });
+
   test('a bad archive is refused and leaves no image', async () => {
     const before = (await d.docker(['images', '-q'])).stdout;
     const layer = await makeTar([{ name: 'x', body: 'x' }]);
