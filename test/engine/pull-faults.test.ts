@@ -7,26 +7,16 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.ts';
 import { freePort, startRegistry, type TestRegistry } from '../helpers/registry.ts';
 import { busyboxLayer, publishImage, type ImageSpec } from '../helpers/oci.ts';
 import { countingProxy, type CountingProxy, type Rule } from '../helpers/proxy.ts';
 import type { TarEntry } from '../helpers/tar.ts';
+import { rawApi } from '../helpers/raw-api.ts';
 
-/** POST through the engine's socket; resolves status and body. */
-function api(socket: string, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ socketPath: socket, method: 'POST', path, headers: { 'X-Registry-Auth': 'e30=' } }, (res) => {
-      let body = '';
-      res.on('data', (c) => { body += c; });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+/** POST through the engine's socket, with the empty credentials the docker CLI sends. */
+const api = (socket: string, path: string) => rawApi(socket, 'POST', path, { 'X-Registry-Auth': 'e30=' });
 
 describe('bad input on pull', () => {
   let d: TestDaemon;

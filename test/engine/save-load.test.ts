@@ -8,27 +8,17 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.ts';
 import { busyboxLayer, OciLayout } from '../helpers/oci.ts';
 import { makeTar, type TarEntry } from '../helpers/tar.ts';
+import { rawApi } from '../helpers/raw-api.ts';
 
 const run = promisify(execFile);
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-function get(socket: string, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ socketPath: socket, path }, (res) => {
-      let body = '';
-      res.on('data', (c) => { body += c; });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const get = (socket: string, path: string) => rawApi(socket, 'GET', path);
 
 describe('save, load and the other image endpoints', () => {
   let d: TestDaemon;
