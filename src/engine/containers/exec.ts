@@ -15,7 +15,7 @@ import { ALL_CAPS } from '../../runtime/capabilities.ts';
 import { execPaths, launchExec, readExecExit } from '../../runtime/exec.ts';
 import { followLog, type LogRecord } from '../../runtime/k8s-log.ts';
 import type { Engine } from '../engine.ts';
-import { DetachScanner, DEFAULT_DETACH_KEYS, parseDetachKeys } from './detach-keys.ts';
+import { DetachScanner, DEFAULT_DETACH_KEYS, parseDetachKeys } from '../../detach-keys.ts';
 import { resolveUser } from './user.ts';
 
 /** The body of `POST /containers/{id}/exec`. */
@@ -125,12 +125,15 @@ export async function startExec(d: Engine, c: Container, e: ExecRecord, o: { det
     else throw err;
     return;
   }
-  await d.execs.save(e);
+  // Saved in order (the store chains one exec's writes); nothing waits on the disk: the record
+  // in memory is what inspect reads, and the exit code is in it before the output ends.
+  const saved = (what: string) => (err: Error) => d.log.error({ err, id: c.id, exec: e.ID }, `saving the exec's ${what} failed`);
+  void d.execs.save(e).catch(saved('start'));
   d.emit(c, `exec_start: ${e.Config.Cmd.join(' ')}`, { execID: e.ID });
-  const finished = exited.then(async (code) => {
+  const finished = exited.then((code) => {
     e.Running = false;
     e.ExitCode = code;
-    await d.execs.save(e).catch((err: Error) => d.log.error({ err, id: c.id, exec: e.ID }, 'saving the exec\'s exit failed'));
+    void d.execs.save(e).catch(saved('exit'));
     d.emit(c, 'exec_die', { execID: e.ID, exitCode: String(code) });
   }, (err: Error) => d.log.warn({ err, id: c.id, exec: e.ID }, 'the exec\'s monitor ended without its exit code'));
   if (!attach || !io) return;

@@ -15,7 +15,7 @@ import type { Engine } from '../engine.ts';
 import { setupSandbox, teardownSandbox } from '../networks/sandbox.ts';
 import { mountsForStart, releaseMounts } from '../volumes/mounts.ts';
 import { watchExit } from './exit.ts';
-import { resizeTerminal } from '../../runtime/attach.ts';
+import { setTerminalSize } from '../../runtime/attach.ts';
 import { removeContainer } from './remove.ts';
 import { initFlags } from '../stop/plan.ts';
 import { stopSettings } from '../stop/settings.ts';
@@ -77,7 +77,7 @@ async function run(d: Engine, c: Container, manual: boolean): Promise<void> {
     void d.containers.checkpoint(c).catch((err: Error) => d.log.error({ err, id: c.id }, 'checkpoint before start failed'));
     const size = consoleSize(c.hostConfig.ConsoleSize);
     // The terminal has its size before the process looks at it (`docker run -t` sends it).
-    if (c.config.Tty && size) await resizeTerminal(c.bundleDir, size[0], size[1]).catch((err: Error) => d.log.warn({ err, id: c.id }, 'setting the terminal size failed'));
+    if (c.config.Tty && size) await setTerminalSize(task.pid, size[0], size[1]).catch((err: Error) => d.log.warn({ err, id: c.id }, 'setting the terminal size failed'));
     await d.tasks.start(task);
     c.state.setRunning(task.pid);
     if (manual) {
