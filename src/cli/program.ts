@@ -15,6 +15,9 @@ import { registerEvents } from './commands/events.ts';
 import { registerImages } from './commands/images.ts';
 import { registerSystem } from './commands/system.ts';
 import { registerDoctor } from './commands/doctor.ts';
+import { registerCp } from './commands/cp.ts';
+import { registerExport } from './commands/export.ts';
+import { registerDiff } from './commands/diff.ts';
 import { normalizeBoolFlags } from './argv.ts';
 import { BUILD_COMMIT, VERSION } from '../version.ts';
 
@@ -45,6 +48,9 @@ export function buildProgram(ctx: CliContext, extend?: (program: Command) => voi
   registerImages(program, ctx);
   registerSystem(program, ctx);
   registerDoctor(program, ctx);
+  registerCp(program, ctx);
+  registerExport(program, ctx);
+  registerDiff(program, ctx);
   extend?.(program);
   return program;
 }

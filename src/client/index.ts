@@ -5,7 +5,8 @@
 export { MoorageClient, type ClientOptions } from './client.ts';
 export { Containers, collectOutput, type CreateOptions, type StopOptions, type StopResult,
   type StartResult, type KillOptions, type WaitOptions, type ListOptions, type LogsOptions,
-  type AttachOptions, type Attachment, type RemoveOptions, type OutputStream } from './containers.ts';
+  type AttachOptions, type Attachment, type RemoveOptions, type OutputStream, type PutArchiveOptions, type ArchiveResult,
+  decodePathStat, MODE_DIR, MODE_SYMLINK } from './containers.ts';
 export { Images, type ImportOptions, type ImportResult, type ImageRemoveOptions,
   type ImageListOptions } from './images.ts';
 export { System, timeArg, type EventsOptions, type EventStream } from './system.ts';

@@ -8,6 +8,7 @@ import { Conflict, SystemError, messageOf } from '../../errors.ts';
 import { unmountOverlay } from '../../snapshots/overlay.ts';
 import type { Engine } from '../engine.ts';
 import { forceKill } from './kill.ts';
+import { endLeases } from './rootfs-lease.ts';
 
 /** Removes a container; `force` kills it first if it runs. */
 export async function removeContainer(d: Engine, c: Container, opts: { force: boolean }): Promise<void> {
@@ -22,6 +23,7 @@ export async function removeContainer(d: Engine, c: Container, opts: { force: bo
   c.state.setRemovalInProgress(true);
   try {
     if (c.state.running) await forceKill(d, c);
+    await endLeases(d, c); // a `docker cp` in progress ends: its files are about to go
     await d.inflight.tornDown(c.id);
     await unmountOverlay(c.rootfsDir);
     await d.tasks.delete(c.id, true);

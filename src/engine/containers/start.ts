@@ -7,7 +7,8 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import type { Container } from '../../container/container.ts';
 import { Conflict, MoorageError, NotModified, SystemError, messageOf, type ErrorCode } from '../../errors.ts';
-import { mountOverlay, unmountOverlay } from '../../snapshots/overlay.ts';
+import { unmountOverlay } from '../../snapshots/overlay.ts';
+import { mountRootfs } from './rootfs-lease.ts';
 import { resolveUser } from './user.ts';
 import type { BindMount } from '../../runtime/bundle.ts';
 import { parseBind } from '../../container/binds.ts';
@@ -49,7 +50,7 @@ async function run(d: Engine, c: Container, manual: boolean): Promise<void> {
   const image = d.images.find(c.record.Image);
   if (!image) throw new Conflict(`cannot start container ${c.name}: its image ${c.record.Image} is gone`);
   try {
-    await mountOverlay({ lower: d.images.rootfs(image), upper: c.upperDir, work: c.workDir, merged: c.rootfsDir });
+    await mountRootfs(d, c);
     const user = await resolveUser(c.rootfsDir, c.config.User);
     const { args, binds } = await processArgs(d, c);
     const env = c.config.Env.some((e) => e.startsWith('HOME=')) ? c.config.Env : [...c.config.Env, `HOME=${user.home}`];
