@@ -5,11 +5,14 @@
  *  - stop of a container whose processes exit at once on TERM, with and without moorage-init;
  *  - ten stops at once against one alone;
  *  - CLI start-up (`moorage --version`, `moorage ps`) against `docker --version`;
- *  - the idle engine's resident memory.
+ *  - the idle engine's resident memory;
+ *  - create+start on the default bridge network against `--network none`, and the time a
+ *    published port takes to answer on 127.0.0.1 after `start` returns.
  * Run with `npm run bench`. Prints a table; timings are not asserted anywhere.
  */
 import { startDaemon } from '../test/helpers/daemon.ts';
 import { call, median } from './api.ts';
+import { networkBench } from './network.ts';
 import { parallelStops } from './parallel.ts';
 import { cliStartup, idleRssMb } from './startup.ts';
 
@@ -61,12 +64,16 @@ try {
   const parNoInit = await parallelStops(d, { rounds, init: false });
   const parInit = await parallelStops(d, { rounds, init: true });
   const cli = await cliStartup(d, RUNS);
+  const net = await networkBench(d, RUNS);
 
   const row = (name: string, xs: number[], target: string, unit = 'ms') =>
     console.log(`${name.padEnd(48)} ${median(xs).toFixed(1).padStart(7)} ${unit}   (min ${Math.min(...xs).toFixed(1)}, max ${Math.max(...xs).toFixed(1)}; target ${target})`);
   const ratio = (p: { one: number[]; ten: number[] }) => `${(median(p.ten) / median(p.one)).toFixed(1)}x one stop`;
   console.log(`moorage bench: medians over ${RUNS} runs (${rounds} rounds of parallel stops), runtime runc, API over the unix socket`);
-  row('create+start', createStart, '<= 60 ms');
+  row('create+start (default: bridge network)', createStart, '<= 60 ms without a network');
+  row('create+start, --network bridge (netavark)', net.bridge, 'reference');
+  row('create+start, --network none', net.none, 'reference');
+  row('published port answers on 127.0.0.1 after start', net.portAnswer, 'reference');
   row('stop, PID 1 exits on TERM (no init)', stopNoInit, '<= 15 ms');
   row('stop, processes exit on TERM (moorage-init)', stopInit, `<= no-init + 5 ms = ${(median(stopNoInit) + 5).toFixed(1)} ms`);
   row('one stop alone (no init)', parNoInit.one, 'reference');

@@ -18,6 +18,13 @@ declare -A FILES=(
   [libc6-dev]=/usr/include/stdio.h  # with gcc: a static libc for moorage-init
   [git]=/usr/bin/git                # the build stamp; scripts/fresh-check.sh
   [attr]=/usr/bin/getfattr          # tests read extended attributes of unpacked layers
+  [procps]=/bin/ps                  # docker top runs the host's ps
+  [netavark]=/usr/lib/podman/netavark          # container networks: bridge, veth, firewall, ports
+  [aardvark-dns]=/usr/lib/podman/aardvark-dns  # the DNS server netavark runs for named networks
+  [iptables]=/usr/sbin/iptables     # netavark's firewall driver runs it
+  [iproute2]=/usr/sbin/ip           # network namespaces (ip netns add/delete)
+  [util-linux]=/usr/bin/flock       # serialises netavark runs of concurrent engines
+  [docker-compose]=/usr/bin/docker-compose  # the compose tests drive Debian's compose 1.29
 )
 
 installed() { [[ $(dpkg-query -W -f='${Status}' "$1" 2>/dev/null) == 'install ok installed' ]]; }

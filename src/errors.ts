@@ -6,14 +6,20 @@
  * @module
  */
 
-/** How an error is answered: the object is missing, the request is wrong, the state forbids it, nothing to do, or the engine or host failed. */
-export type ErrorKind = 'not-found' | 'invalid' | 'conflict' | 'not-modified' | 'system';
+/**
+ * How an error is answered: the object is missing, the request is wrong, the state forbids it,
+ * the object may never be changed so (a predefined network, one with endpoints: Docker's 403),
+ * nothing to do, or the engine or host failed.
+ */
+export type ErrorKind = 'not-found' | 'invalid' | 'conflict' | 'forbidden' | 'not-modified' | 'system';
 
 /** Every code, with its kind. */
 export const ERROR_CODES = {
   MOORAGE_NOT_FOUND: 'not-found',
   MOORAGE_NO_SUCH_CONTAINER: 'not-found',
   MOORAGE_NO_SUCH_IMAGE: 'not-found',
+  MOORAGE_NO_SUCH_NETWORK: 'not-found',
+  MOORAGE_NO_SUCH_VOLUME: 'not-found',
   MOORAGE_NO_SUCH_EXEC: 'not-found',
   /** A path that does not exist in a container's filesystem (`docker cp`: `Could not find the file …`). */
   MOORAGE_NO_SUCH_PATH: 'not-found',
@@ -32,6 +38,16 @@ export const ERROR_CODES = {
   MOORAGE_NAME_IN_USE: 'conflict',
   MOORAGE_NOT_RUNNING: 'conflict',
   MOORAGE_IMAGE_IN_USE: 'conflict',
+  /** A network or volume of that name exists already. */
+  MOORAGE_NAME_EXISTS: 'conflict',
+  /** A volume is mounted by a container (`docker volume rm` answers 409). */
+  MOORAGE_VOLUME_IN_USE: 'conflict',
+  /** A fixed address (`--ip`) is another container's, or a pool or subnet is exhausted. */
+  MOORAGE_ADDRESS_IN_USE: 'conflict',
+  /** `bridge`, `host` and `none` cannot be created, removed or changed (403). */
+  MOORAGE_PREDEFINED_NETWORK: 'forbidden',
+  /** A network with containers on it cannot be removed (403). */
+  MOORAGE_NETWORK_IN_USE: 'forbidden',
   MOORAGE_NOT_MODIFIED: 'not-modified',
   MOORAGE_SYSTEM: 'system',
   /** The OCI runtime or the monitor failed to create or start the container (exit code 128). */
@@ -40,6 +56,10 @@ export const ERROR_CODES = {
   MOORAGE_STOP_FAILED: 'system',
   /** A call to the OCI runtime failed. */
   MOORAGE_RUNTIME_FAILED: 'system',
+  /** A published host port is taken (by another container or a host process): the start fails. */
+  MOORAGE_PORT_IN_USE: 'system',
+  /** netavark (or the network namespace) failed to set up or tear down a container's network. */
+  MOORAGE_NETWORK_FAILED: 'system',
 } as const satisfies Record<string, ErrorKind>;
 
 /** A code of the catalogue. */
@@ -77,6 +97,11 @@ export class InvalidParameter extends MoorageError {
 /** The request conflicts with the object's current state. */
 export class Conflict extends MoorageError {
   constructor(message: string, code: CodeOf<'conflict'> = 'MOORAGE_CONFLICT') { super(code, message); }
+}
+
+/** The object may never be changed that way (Docker's 403). */
+export class Forbidden extends MoorageError {
+  constructor(message: string, code: CodeOf<'forbidden'>) { super(code, message); }
 }
 
 /** Nothing to do: the object is already in the asked state. */

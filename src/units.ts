@@ -1,5 +1,6 @@
 /**
- * go-units' human durations, shared by the engine (Status strings) and the CLI (Created column).
+ * Durations as Docker writes and reads them: go-units' human durations (the engine's Status
+ * strings, the CLI's Created column) and Go's duration syntax (`until=24h`, `--since 10m`).
  * @module
  */
 
@@ -19,4 +20,11 @@ export function humanDuration(ms: number): string {
   if (hours < 24 * 30 * 2) return `${Math.floor(hours / 24 / 7)} weeks`;
   if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24 / 30)} months`;
   return `${Math.floor(ms / 3_600_000 / 24 / 365)} years`;
+}
+
+/** A Go duration (`1h30m`, `10s`, `500ms`) in ms, or undefined when it is not one. */
+export function parseDuration(v: string): number | undefined {
+  const m = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+)ms)?$/.exec(v);
+  if (!m || v === '' || !m.slice(1).some(Boolean)) return undefined;
+  return (Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0)) * 1000 + Number(m[4] ?? 0);
 }

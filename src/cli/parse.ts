@@ -6,6 +6,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Filters } from '../client/types.ts';
 import type { RestartPolicy } from '../client/types.ts';
+import { parseDuration } from '../units.ts';
 
 /** Parses a whole number (`-t`, `--stop-timeout`, `--tail`). */
 export function parseInteger(value: string): number {
@@ -67,18 +68,6 @@ export function parseRestart(value: string): RestartPolicy {
   }
 }
 
-/** `-v /host:/container[:ro]`: only host binds (absolute source and destination). */
-export function parseVolume(value: string): string {
-  const parts = value.split(':');
-  if (parts.length < 2 || parts.length > 3 || !parts[0]!.startsWith('/') || !parts[1]!.startsWith('/')) {
-    throw new InvalidArgumentError(`invalid volume specification: '${value}' (expected /host/path:/container/path[:ro])`);
-  }
-  if (parts[2] !== undefined && !/^(ro|rw|z|Z)(,(ro|rw|z|Z))*$/.test(parts[2])) {
-    throw new InvalidArgumentError(`invalid mode: ${parts[2]}`);
-  }
-  return value;
-}
-
 /** `--filter key=value` (repeatable) into the engine's filter map. */
 export function parseFilters(entries: string[]): Filters {
   const f: Filters = {};
@@ -113,13 +102,6 @@ export function parseTime(value: string, now = Date.now()): string {
   return secondsString(ms);
 }
 
-/** A Go duration (`1h30m`, `10s`, `500ms`) in ms, or undefined when it is not one. */
-export function parseDuration(v: string): number | undefined {
-  const m = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+)ms)?$/.exec(v);
-  if (!m || v === '' || !m.slice(1).some(Boolean)) return undefined;
-  return (Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0)) * 1000 + Number(m[4] ?? 0);
-}
-
 function secondsString(ms: number): string {
   const s = Math.floor(ms / 1000);
   return `${s}.${String(Math.round((ms - s * 1000) * 1e6)).padStart(9, '0')}`;
@@ -137,4 +119,65 @@ export function stopFlags(cmd: Command, signalHelp: string): Command {
     .option('-t, --time <seconds>', 'Seconds to wait before killing the container (default: its stop timeout, else 10; -1 waits forever)', parseInteger)
     .option('--timeout <seconds>', 'Same as --time', parseInteger)
     .option('-s, --signal <signal>', signalHelp);
+}
+
+/** go-units RAMInBytes: `64m`, `1.5g`, `512k`, `100` (bytes), binary multiples. */
+export function parseRamBytes(value: string): number {
+  const m = /^(\d+(?:\.\d+)?) ?([kmgtp])?i?b?$/i.exec(value.trim());
+  if (!m) throw new InvalidArgumentError(`invalid size: '${value}'`);
+  const power = m[2] ? 'kmgtp'.indexOf(m[2].toLowerCase()) + 1 : 0;
+  return Math.floor(Number(m[1]) * 1024 ** power);
+}
+
+/** `--memory-swap`: a size, or -1 for unlimited swap. */
+export function parseSwap(value: string): number {
+  return value.trim() === '-1' ? -1 : parseRamBytes(value);
+}
+
+/** `--cpus 1.5` as NanoCpus. */
+export function parseCpus(value: string): number {
+  const n = Number(value);
+  if (!/^\d*\.?\d+$/.test(value.trim()) || !Number.isFinite(n)) throw new InvalidArgumentError(`invalid argument "${value}" for "--cpus" flag`);
+  return Math.round(n * 1e9);
+}
+
+/** The resource limit flags `run` and `update` share. */
+export interface ResourceFlags {
+  memory?: number;
+  memorySwap?: number;
+  memoryReservation?: number;
+  cpus?: number;
+  cpuShares?: number;
+  cpuPeriod?: number;
+  cpuQuota?: number;
+  cpusetCpus?: string;
+  cpusetMems?: string;
+  pidsLimit?: number;
+  blkioWeight?: number;
+}
+
+/** Adds the resource limit flags to a command. */
+export function resourceFlags(cmd: Command): Command {
+  return cmd
+    .option('-m, --memory <bytes>', 'Memory limit (e.g. 64m, 1g)', parseRamBytes)
+    .option('--memory-swap <bytes>', 'Memory plus swap limit; -1 for unlimited swap', parseSwap)
+    .option('--memory-reservation <bytes>', 'Memory soft limit', parseRamBytes)
+    .option('--cpus <number>', 'Number of CPUs (e.g. 0.5)', parseCpus)
+    .option('-c, --cpu-shares <weight>', 'CPU shares (relative weight)', parseInteger)
+    .option('--cpu-period <us>', 'CFS period in microseconds', parseInteger)
+    .option('--cpu-quota <us>', 'CFS quota in microseconds', parseInteger)
+    .option('--cpuset-cpus <list>', 'CPUs to run on (0-3, 0,1)')
+    .option('--cpuset-mems <list>', 'Memory nodes to use (0-3, 0,1)')
+    .option('--pids-limit <n>', 'Process limit (-1 for unlimited)', parseInteger)
+    .option('--blkio-weight <weight>', 'Block I/O weight, 10 to 1000', parseInteger);
+}
+
+/** The HostConfig fields for the resource flags given (the others left out). */
+export function resourcesFromFlags(o: ResourceFlags): Record<string, number | string> {
+  const pairs: [string, number | string | undefined][] = [
+    ['Memory', o.memory], ['MemorySwap', o.memorySwap], ['MemoryReservation', o.memoryReservation], ['NanoCpus', o.cpus],
+    ['CpuShares', o.cpuShares], ['CpuPeriod', o.cpuPeriod], ['CpuQuota', o.cpuQuota], ['CpusetCpus', o.cpusetCpus],
+    ['CpusetMems', o.cpusetMems], ['PidsLimit', o.pidsLimit], ['BlkioWeight', o.blkioWeight],
+  ];
+  return Object.fromEntries(pairs.filter(([, v]) => v !== undefined)) as Record<string, number | string>;
 }

@@ -4,7 +4,10 @@
  * @module
  */
 import { Containers } from './containers.ts';
+import { Execs } from './exec.ts';
 import { Images } from './images.ts';
+import { Networks } from './networks.ts';
+import { Volumes } from './volumes.ts';
 import { System } from './system.ts';
 import { Transport, type TransportOptions } from './transport.ts';
 
@@ -30,16 +33,25 @@ export class MoorageClient {
   readonly transport: Transport;
   /** Container operations. */
   readonly containers: Containers;
+  /** Exec operations. */
+  readonly execs: Execs;
   /** Image operations. */
   readonly images: Images;
   /** Ping, version, info and events. */
   readonly system: System;
+  /** Network operations. */
+  readonly networks: Networks;
+  /** Volume operations. */
+  readonly volumes: Volumes;
 
   constructor(opts: ClientOptions = {}) {
     this.transport = new Transport(opts);
     this.containers = new Containers(this.transport);
+    this.execs = new Execs(this.transport);
     this.images = new Images(this.transport);
     this.system = new System(this.transport);
+    this.networks = new Networks(this.transport);
+    this.volumes = new Volumes(this.transport);
   }
 
   /** The API version in use (negotiated through `/_ping` on first use). */

@@ -4,14 +4,15 @@
  * export, changes), and moorage's doctor.
  * @module
  */
-import { pipeline, Readable } from 'node:stream';
-import type { IncomingHttpHeaders } from 'node:http';
 import type { CallOptions, Transport } from './transport.ts';
-import { Demuxer, type Frame } from './demux.ts';
+import type { Frame } from './demux.ts';
+import { attachment, call, demux, enc, type Attachment, type OutputStream } from './calls.ts';
 import { ClientTimeout, errorFromResponse, MoorageError, NotModified, SystemError } from './errors.ts';
 import { killDeadlineMs, stopDeadlineMs } from './deadline.ts';
-import type { ContainerCreateRequest, ContainerCreateResponse, ContainerInspect, ContainerPathStat, ContainerSummary,
-  DoctorReport, FilesystemChange, Filters, WaitResponse } from './types.ts';
+import { pipeline, Readable } from 'node:stream';
+import { JsonLines } from './json-lines.ts';
+import type { ContainerCreateRequest, ContainerCreateResponse, ContainerInspect, ContainerPathStat, ContainerStats, ContainerSummary,
+  ContainerTop, ContainerUpdateRequest, DoctorReport, FilesystemChange, Filters, WaitResponse } from './types.ts';
 
 /** Options of {@link Containers.create}. */
 export interface CreateOptions extends CallOptions {
@@ -87,6 +88,22 @@ export interface AttachOptions extends CallOptions {
   stderr?: boolean;
   /** Replay the output written so far before streaming. */
   logs?: boolean;
+  /** Also send to the container's stdin (it must have been created with `OpenStdin`): see {@link Attachment.input}. */
+  stdin?: boolean;
+  /** The keys that detach (`ctrl-p,ctrl-q` by default). */
+  detachKeys?: string;
+}
+
+/** Options of {@link Containers.stats}. */
+export interface StatsOptions extends CallOptions {
+  /** Answer at once, without the previous sample (no CPU rate). */
+  oneShot?: boolean;
+}
+
+/** Options of {@link Containers.prune}. */
+export interface PruneOptions extends CallOptions {
+  /** `until` (a time or Go duration), `label`, `label!`. */
+  filters?: Filters;
 }
 
 /** Options of {@link Containers.remove}. */
@@ -122,20 +139,6 @@ export function decodePathStat(header: string | string[] | undefined): Container
   const value = Array.isArray(header) ? header[0] : header;
   if (!value) throw new SystemError('the engine sent no X-Docker-Container-Path-Stat header');
   return JSON.parse(Buffer.from(value, 'base64').toString('utf8')) as ContainerPathStat;
-}
-
-/**
- * A demultiplexed output stream (object mode): iterate it with `for await` to get
- * {@link Frame}s; `destroy()` it to hang up.
- */
-export type OutputStream = Readable & AsyncIterable<Frame>;
-
-/** An attached container: its output frames, and the connection to close when done. */
-export interface Attachment {
-  /** Demultiplexed output; ends when the container's output closes. */
-  output: OutputStream;
-  /** Closes the connection. */
-  close(): void;
 }
 
 /** How long a start may take before the client gives up, in ms. */
@@ -291,9 +294,49 @@ export class Containers {
     const { stream, headers, head } = await this.t.upgrade({ method: 'POST',
       path: `/containers/${enc(id)}/attach`, query: {
         stream: true, stdout: opts.stdout ?? true, stderr: opts.stderr ?? true, logs: opts.logs || undefined,
+        stdin: opts.stdin || undefined, detachKeys: opts.detachKeys,
       }, ...call(opts) });
-    const output = demux(stream, headers, head);
-    return { output, close: () => { stream.destroy(); output.destroy(); } };
+    return attachment(stream, headers, head, Boolean(opts.stdin));
+  }
+
+  /** Sets the size of a TTY container's terminal. */
+  async resize(id: string, size: { rows: number; cols: number }, opts: CallOptions = {}): Promise<void> {
+    await this.t.send({ method: 'POST', path: `/containers/${enc(id)}/resize`, query: { h: size.rows, w: size.cols }, ...call(opts) });
+  }
+
+  /** The container's processes as `ps` lists them (`psArgs` default `-ef`). */
+  top(id: string, psArgs?: string, opts: CallOptions = {}): Promise<ContainerTop> {
+    return this.t.json({ method: 'GET', path: `/containers/${enc(id)}/top`, query: { ps_args: psArgs }, ...call(opts) });
+  }
+
+  /** One sample of the container's usage (after a second, to carry a CPU rate, unless `oneShot`). */
+  stats(id: string, opts: StatsOptions = {}): Promise<ContainerStats> {
+    return this.t.json({ method: 'GET', path: `/containers/${enc(id)}/stats`,
+      query: { stream: false, 'one-shot': opts.oneShot || undefined }, ...call(opts) });
+  }
+
+  /** A sample a second until the stream is destroyed or the container is removed. */
+  async statsStream(id: string, opts: CallOptions = {}): Promise<Readable & AsyncIterable<ContainerStats>> {
+    const res = await this.t.stream({ method: 'GET', path: `/containers/${enc(id)}/stats`, query: { stream: true }, ...call(opts) });
+    const lines = new JsonLines<ContainerStats>();
+    pipeline(res, lines, () => {});
+    return lines;
+  }
+
+  /** Changes resource limits (applied at once to a running container) and the restart policy. */
+  update(id: string, update: ContainerUpdateRequest, opts: CallOptions = {}): Promise<{ Warnings: string[] | null }> {
+    return this.t.json({ method: 'POST', path: `/containers/${enc(id)}/update`, body: update, ...call(opts) });
+  }
+
+  /** Renames a container. */
+  async rename(id: string, name: string, opts: CallOptions = {}): Promise<void> {
+    await this.t.send({ method: 'POST', path: `/containers/${enc(id)}/rename`, query: { name }, ...call(opts) });
+  }
+
+  /** Removes every stopped container the filters select. */
+  prune(opts: PruneOptions = {}): Promise<{ ContainersDeleted: string[] | null; SpaceReclaimed: number }> {
+    return this.t.json({ method: 'POST', path: '/containers/prune',
+      query: { filters: opts.filters ? JSON.stringify(opts.filters) : undefined }, ...call(opts, null) });
   }
 
   /** Removes a container; `force` kills it first (bounded like a SIGKILL). */
@@ -381,21 +424,4 @@ export async function collectOutput(output: AsyncIterable<Frame>): Promise<{ std
   const err: Buffer[] = [];
   for await (const f of output) (f.stream === 'stderr' ? err : out).push(f.data);
   return { stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
-}
-
-function demux(src: Readable | NodeJS.ReadableStream & { destroy(): void }, headers: IncomingHttpHeaders,
-  head: Buffer = Buffer.alloc(0)): OutputStream {
-  const d = new Demuxer();
-  if (String(headers['content-type'] ?? '').includes('raw-stream')) d.setRaw();
-  if (head.length) d.write(head);
-  pipeline(src as Readable, d, () => {});
-  return d as OutputStream;
-}
-
-function enc(id: string): string {
-  return encodeURIComponent(id);
-}
-
-function call(opts: CallOptions, fallback?: number): { timeoutMs?: number | null; abortSignal?: AbortSignal } {
-  return { timeoutMs: opts.timeoutMs !== undefined ? opts.timeoutMs : fallback, abortSignal: opts.abortSignal };
 }

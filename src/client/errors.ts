@@ -36,6 +36,11 @@ export class InvalidParameter extends MoorageError {
   constructor(message: string) { super(message, 400); }
 }
 
+/** 403: the object may never be changed that way (a predefined network, a network in use). */
+export class Forbidden extends MoorageError {
+  constructor(message: string) { super(message, 403); }
+}
+
 /** 304: nothing to do (e.g. starting a running container). The SDK's `stop` resolves instead. */
 export class NotModified extends MoorageError {
   constructor(message: string) { super(message, 304); }
@@ -84,6 +89,7 @@ function typedError(statusCode: number, message: string): MoorageError {
     case 304: return new NotModified(message);
     case 400: return new InvalidParameter(message);
     case 404: return new NotFound(message);
+    case 403: return new Forbidden(message);
     case 409: return new Conflict(message);
     default:
       if (statusCode >= 400 && statusCode < 500) {

@@ -5,14 +5,18 @@
 export { MoorageClient, type ClientOptions } from './client.ts';
 export { Containers, collectOutput, type CreateOptions, type StopOptions, type StopResult,
   type StartResult, type KillOptions, type WaitOptions, type ListOptions, type LogsOptions,
-  type AttachOptions, type Attachment, type RemoveOptions, type OutputStream, type PutArchiveOptions, type ArchiveResult,
-  decodePathStat, MODE_DIR, MODE_SYMLINK } from './containers.ts';
+  type AttachOptions, type RemoveOptions, type StatsOptions, type PruneOptions,
+  type PutArchiveOptions, type ArchiveResult, decodePathStat, MODE_DIR, MODE_SYMLINK } from './containers.ts';
+export { Execs, type ExecStartOptions, type ExecRunOptions, type ExecRunResult } from './exec.ts';
+export type { Attachment, OutputStream } from './calls.ts';
 export { Images, type ImportOptions, type ImportResult, type ImageRemoveOptions,
   type ImageListOptions } from './images.ts';
+export { Networks } from './networks.ts';
+export { Volumes } from './volumes.ts';
 export { System, timeArg, type EventsOptions, type EventStream } from './system.ts';
 export { Transport, queryString, type CallOptions, type TransportOptions, type TransportRequest,
   type TransportResponse, type Query } from './transport.ts';
-export { MoorageError, NotFound, Conflict, InvalidParameter, NotModified, SystemError, ClientTimeout,
+export { MoorageError, NotFound, Conflict, Forbidden, InvalidParameter, NotModified, SystemError, ClientTimeout,
   ConnectionError, errorFromResponse } from './errors.ts';
 export { Demuxer, encodeFrame, type Frame, type StreamName } from './demux.ts';
 export { JsonLines } from './json-lines.ts';

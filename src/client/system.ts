@@ -5,7 +5,7 @@
 import { pipeline, type Readable } from 'node:stream';
 import type { CallOptions, Transport } from './transport.ts';
 import { JsonLines } from './json-lines.ts';
-import type { EngineEvent, Filters, InfoResponse, PingResponse, VersionResponse } from './types.ts';
+import type { DiskUsageResponse, EngineEvent, Filters, InfoResponse, PingResponse, VersionResponse } from './types.ts';
 
 /** Options of {@link System.events}. */
 export interface EventsOptions extends CallOptions {
@@ -41,6 +41,11 @@ export class System {
   /** System-wide information (`GET /info`). */
   info(opts: CallOptions = {}): Promise<InfoResponse> {
     return this.t.json({ method: 'GET', path: '/info', ...opts });
+  }
+
+  /** Disk use of images and containers (`GET /system/df`). */
+  df(opts: CallOptions = {}): Promise<DiskUsageResponse> {
+    return this.t.json({ method: 'GET', path: '/system/df', ...opts });
   }
 
   /**

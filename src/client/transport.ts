@@ -139,7 +139,14 @@ export class Transport {
           resolve({ stream: res, headers: res.headers, head: Buffer.alloc(0) });
         }
       });
-      r.end();
+      // A JSON body (exec start's) goes with its length: the stream follows it on the socket.
+      if (req.body === undefined) {
+        r.end();
+      } else {
+        const data = JSON.stringify(req.body);
+        r.setHeader('Content-Length', Buffer.byteLength(data));
+        r.end(data);
+      }
     });
   }
 

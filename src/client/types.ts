@@ -6,8 +6,14 @@
  */
 export type { ContainerInspect, ContainerPathStat, ContainerStateJSON as ContainerState, ContainerStatus, ContainerSummary,
   FilesystemChange, MountPoint, PortSummary, WaitResponse } from '../wire/containers.ts';
+export type { ContainerStats, ContainerTop } from '../wire/stats.ts';
+export type { ExecInspect } from '../wire/containers.ts';
 export type { ImageDeleteItem, ImageInspect, ImageSummary } from '../wire/images.ts';
-export type { EventMessage as EngineEvent, InfoResponse, VersionResponse } from '../wire/system.ts';
+export type { DiskUsageResponse, EventMessage as EngineEvent, InfoResponse, VersionResponse } from '../wire/system.ts';
+export type { NetworkInspect, NetworkCreateRequest, NetworkCreateResponse, NetworkConnectRequest, NetworkContainer, NetworkPruneResponse, IpamPool } from '../wire/networks.ts';
+export type { Volume, VolumeCreateRequest, VolumeListResponse, VolumePruneResponse } from '../wire/volumes.ts';
+export type { EndpointSettings, NetworkSettings, PortBinding, MountRequest } from '../wire/containers.ts';
+import type { MountRequest } from '../wire/containers.ts';
 export type { Diagnosis as DoctorReport, ProcessDiagnosis, ProcessReport as StopReportProcess, StopReport } from '../wire/stop.ts';
 
 /** Restart policy of a container. */
@@ -19,6 +25,13 @@ export interface RestartPolicy {
 /** Host-side configuration of a container. */
 export interface HostConfig {
   Binds?: string[];
+  NetworkMode?: string;
+  PortBindings?: Record<string, { HostIp?: string; HostPort?: string }[]>;
+  PublishAllPorts?: boolean;
+  Dns?: string[];
+  ExtraHosts?: string[];
+  Mounts?: MountRequest[];
+  Tmpfs?: Record<string, string>;
   AutoRemove?: boolean;
   RestartPolicy?: RestartPolicy;
   /** `null`/absent: the daemon default (moorage: on). */
@@ -44,6 +57,37 @@ export interface ContainerCreateRequest {
   AttachStderr?: boolean;
   HostConfig?: HostConfig;
   [key: string]: unknown;
+}
+
+/** Body of `POST /containers/{id}/update`: zero leaves a limit as it is (`PidsLimit` 0 or -1 lifts it). */
+export interface ContainerUpdateRequest {
+  Memory?: number;
+  MemoryReservation?: number;
+  MemorySwap?: number;
+  NanoCpus?: number;
+  CpuShares?: number;
+  CpuPeriod?: number;
+  CpuQuota?: number;
+  CpusetCpus?: string;
+  CpusetMems?: string;
+  PidsLimit?: number;
+  BlkioWeight?: number;
+  RestartPolicy?: RestartPolicy;
+}
+
+/** Body of `POST /containers/{id}/exec`. */
+export interface ExecCreateRequest {
+  Cmd: string[];
+  AttachStdin?: boolean;
+  AttachStdout?: boolean;
+  AttachStderr?: boolean;
+  Tty?: boolean;
+  Env?: string[];
+  User?: string;
+  WorkingDir?: string;
+  Privileged?: boolean;
+  DetachKeys?: string;
+  ConsoleSize?: [number, number];
 }
 
 /** Answer of `POST /containers/create`. */

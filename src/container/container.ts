@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { State, type StateData } from './state.ts';
 import type { ContainerConfig, HostConfig } from '../wire/containers.ts';
 import type { StopReport } from '../wire/stop.ts';
+import type { MountSpec } from './mounts.ts';
+import type { PortRequest } from './ports.ts';
 
 export type { ContainerConfig, HostConfig, KnownConfig, KnownHostConfig, RestartPolicy } from '../wire/containers.ts';
 
@@ -26,6 +28,43 @@ export interface TaskInfo {
   cgroupsPath?: string;
 }
 
+/** A mount as resolved at create: an anonymous volume has its generated name by then. */
+export interface MountRecord extends MountSpec {
+  /** A volume made for this container alone (`docker rm -v` removes it). */
+  anonymous: boolean;
+}
+
+/** What a container's endpoint on a network has while its sandbox is up. */
+export interface ActiveEndpoint {
+  endpointId: string;
+  ip: string;
+  prefixLen: number;
+  gateway: string;
+  mac: string;
+  interfaceName: string;
+}
+
+/** A container's place on one network: asked for at create or connect, active while it runs. */
+export interface EndpointRecord {
+  networkId: string;
+  /** Names the user gave it on this network (`--network-alias`, compose's service name). */
+  aliases: string[];
+  /** A fixed address (`--ip`), or null for the next free one. */
+  ipv4Address: string | null;
+  links: string[] | null;
+  macAddress: string | null;
+  active: ActiveEndpoint | null;
+}
+
+/** A container's networking: its endpoints (by network name) and, while it runs, its sandbox. */
+export interface NetworkState {
+  endpoints: Record<string, EndpointRecord>;
+  /** The network namespace's path while the sandbox is up; '' otherwise. */
+  sandboxKey: string;
+  /** Published ports with their host ports chosen, while the sandbox is up. */
+  ports: PortRequest[];
+}
+
 /** Everything persisted about one container. */
 export interface ContainerRecord {
   Id: string;
@@ -41,6 +80,10 @@ export interface ContainerRecord {
   RestartCount: number;
   Task: TaskInfo | null;
   LastStop: StopReport | null;
+  /** Mounts resolved at create (absent in checkpoints of older versions: Binds are read then). */
+  Mounts?: MountRecord[];
+  /** Networks (absent in checkpoints of older versions: no network then). */
+  Network?: NetworkState;
 }
 
 /**
@@ -85,4 +128,8 @@ export class Container {
    * content but never make this host path a symlink or a fifo.
    */
   get initReportPath(): string { return join(this.dir, 'init-report'); }
+  /** The container's `/etc/hosts`, `/etc/resolv.conf` and `/etc/hostname`, bind-mounted. */
+  get hostsPath(): string { return join(this.dir, 'hosts'); }
+  get resolvConfPath(): string { return join(this.dir, 'resolv.conf'); }
+  get hostnamePath(): string { return join(this.dir, 'hostname'); }
 }

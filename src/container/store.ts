@@ -49,10 +49,7 @@ export class ContainerStore {
 
   /** Adds a new container (its name must be free) and writes its first checkpoint. */
   async add(record: ContainerRecord): Promise<Container> {
-    if (this.#byName.has(record.Name)) {
-      const other = this.#byName.get(record.Name)!;
-      throw new Conflict(`Conflict. The container name "${record.Name}" is already in use by container "${other.id}". You have to remove (or rename) that container to be able to reuse that name.`, 'MOORAGE_NAME_IN_USE');
-    }
+    this.#claimable(record.Name);
     const c = new Container(record, this.dir);
     this.#index(c);
     await mkdir(c.dir, { recursive: true, mode: 0o700 });
@@ -80,6 +77,33 @@ export class ContainerStore {
     void next.finally(() => { if (this.#writes.get(c.id) === next) this.#writes.delete(c.id); })
       .catch(() => {});
     return next;
+  }
+
+  /**
+   * Gives a container a new name (with its leading slash) and persists it; the old name is
+   * free once this resolves. A failed write leaves the old name in place.
+   */
+  async rename(c: Container, name: string): Promise<void> {
+    this.#claimable(name);
+    const old = c.record.Name;
+    this.#byName.set(name, c);
+    c.record.Name = name;
+    try {
+      await this.checkpoint(c);
+    } catch (err) {
+      c.record.Name = old;
+      this.#byName.delete(name);
+      throw err;
+    }
+    if (this.#byName.get(old) === c) this.#byName.delete(old);
+  }
+
+  /** Throws Docker's conflict when `name` belongs to a container. */
+  #claimable(name: string): void {
+    const other = this.#byName.get(name);
+    if (other) {
+      throw new Conflict(`Conflict. The container name "${name}" is already in use by container "${other.id}". You have to remove (or rename) that container to be able to reuse that name.`, 'MOORAGE_NAME_IN_USE');
+    }
   }
 
   /** Forgets a container and deletes its directory. */

@@ -29,6 +29,14 @@ export interface EngineConfig {
   cgroupParent: string;
   /** pino level. */
   logLevel: string;
+  /** The default `bridge` network's Linux bridge device (dockerd `--bridge`; Docker's is docker0). */
+  bridgeName: string;
+  /** The default bridge's gateway address and prefix (dockerd `--bip`). */
+  bip: string;
+  /** Pools user networks' subnets are drawn from (dockerd `--default-address-pool base=…,size=…`). */
+  addressPools: { base: string; size: number }[];
+  /** DNS servers for every container that names none (dockerd `--dns`); else the host's. */
+  dns: string[];
 }
 
 /** moorage-init as the project's set-up builds it. */
@@ -47,5 +55,11 @@ export function defaultConfig(): EngineConfig {
     runtime: 'runc',
     cgroupParent: 'moorage',
     logLevel: 'info',
+    // Not Docker's (docker0, 172.17-31.x, 192.168.x) nor podman's (podman0/cni-podman0, 10.88-89.x):
+    // moorage runs beside either without sharing a device or a subnet.
+    bridgeName: 'moorage0',
+    bip: '10.213.0.1/16',
+    addressPools: [{ base: '10.214.0.0/16', size: 24 }],
+    dns: [],
   };
 }

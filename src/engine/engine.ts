@@ -5,6 +5,7 @@
  * (boot.ts puts the engine together).
  * @module
  */
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino, { type Logger } from 'pino';
@@ -13,7 +14,12 @@ import { ExecStore } from '../container/execs.ts';
 import { ContainerStore } from '../container/store.ts';
 import { EventBus } from '../events/bus.ts';
 import { ImageStore } from '../image/store.ts';
-import type { CgroupInfo } from '../runtime/cgroups.ts';
+import { removeIdleGlobalChains } from '../network/firewall.ts';
+import { Netavark } from '../network/netavark.ts';
+import { NetnsManager } from '../network/netns.ts';
+import { NetworkStore } from '../network/store.ts';
+import { VolumeStore } from '../volumes/store.ts';
+import type { CgroupInfo, HostLimits } from '../runtime/cgroups.ts';
 import { ExitWatcher } from '../runtime/exit-watcher.ts';
 import type { TaskRunner } from '../runtime/task.ts';
 import type { EngineConfig } from './config.ts';
@@ -37,12 +43,20 @@ export class Engine {
   /** Exec instances, persisted beside their containers. */
   readonly execs: ExecStore;
   readonly images: ImageStore;
+  readonly networks: NetworkStore;
+  readonly volumes: VolumeStore;
+  /** netavark with this engine's config directory (aardvark-dns's files). */
+  readonly netavark: Netavark;
+  /** This engine's network namespaces. */
+  readonly netns: NetnsManager;
   readonly events = new EventBus();
   readonly exits: ExitWatcher;
   /** Set at boot, once the runtime is chosen. */
   tasks!: TaskRunner;
   /** The host's cgroup layout, read at boot. */
   cgroups!: CgroupInfo;
+  /** What the host's cgroups can limit, read at boot. */
+  limits!: HostLimits;
   /** Starts, stops, exits and teardowns in progress. */
   readonly inflight = new Inflight();
   /** Restart policies' state: cancellations, backoffs, pending restarts. */
@@ -60,6 +74,11 @@ export class Engine {
     this.containers = new ContainerStore(join(config.dataRoot, 'containers'));
     this.execs = new ExecStore(join(config.dataRoot, 'containers'));
     this.images = new ImageStore(join(config.dataRoot, 'images'));
+    this.networks = new NetworkStore(join(config.dataRoot, 'networks'));
+    this.volumes = new VolumeStore(join(config.dataRoot, 'volumes'));
+    this.netavark = new Netavark(join(config.execRoot, 'netavark'));
+    // The namespaces' names carry the data root's tag: engines on other roots never touch them.
+    this.netns = new NetnsManager(createHash('sha256').update(config.dataRoot).digest('hex').slice(0, 8));
     this.exits = new ExitWatcher(join(config.execRoot, 'exits'));
   }
 
@@ -82,10 +101,17 @@ export class Engine {
       { ...c.config.Labels, image: c.config.Image, name: c.name, ...extra });
   }
 
-  /** Stops watching; containers keep running under their monitors. */
+  /**
+   * Stops watching; containers keep running under their monitors (and keep their networks).
+   * When none of this engine's containers has a network up, netavark's global firewall chains
+   * go too if no other netavark user needs them.
+   */
   async close(): Promise<void> {
     this.restarts.close();
     this.exits.close();
     await this.tasks?.removeParentCgroups();
+    if (!this.containers.all().some((c) => c.record.Network?.sandboxKey)) {
+      await removeIdleGlobalChains().catch((err: Error) => this.log.warn({ err }, 'removing idle firewall chains failed'));
+    }
   }
 }

@@ -7,7 +7,7 @@ import { matchLabels, type Filters } from './filters.ts';
 
 /** A Docker event message (without the legacy fields the API adds for old versions). */
 export interface EngineEvent {
-  Type: 'container' | 'image' | 'daemon';
+  Type: 'container' | 'image' | 'daemon' | 'network' | 'volume';
   Action: string;
   Actor: { ID: string; Attributes: Record<string, string> };
   scope: 'local';

@@ -17,6 +17,10 @@ export interface ImageConfig {
   User: string;
   Labels: Record<string, string>;
   StopSignal?: string;
+  /** Ports the image exposes (`EXPOSE`): `{"80/tcp": {}}`; `-P` publishes them. */
+  ExposedPorts?: Record<string, object>;
+  /** Paths the image declares volumes at (`VOLUME`): each gets an anonymous volume. */
+  Volumes?: Record<string, object>;
 }
 
 /** One image's metadata, in Docker's field names. */

@@ -13,6 +13,14 @@ export interface BindMount {
   source: string;
   destination: string;
   readonly: boolean;
+  /** Mount propagation (`rprivate` unless given). */
+  propagation?: string;
+}
+
+/** A tmpfs mount (`--tmpfs`, `--mount type=tmpfs`). */
+export interface TmpfsMount {
+  destination: string;
+  options: string[];
 }
 
 /** Everything the spec needs, already resolved by the daemon. */
@@ -31,14 +39,19 @@ export interface BundleSpec {
   cgroupsPath: string;
   /** Share the host's network namespace (`--network host`). */
   hostNetwork: boolean;
+  /** Join this network namespace (made and set up by the network service); else a new one. */
+  netnsPath?: string;
+  tmpfs?: TmpfsMount[];
   /** Run the process on a pseudo-terminal (conmon must get `-t`). */
   terminal: boolean;
+  /** `linux.resources` limits (memory, cpu, pids, blockIO); devices are added here. */
+  resources: Record<string, unknown>;
 }
 
 /** Builds the OCI spec object. */
 export function buildSpec(b: BundleSpec): Record<string, unknown> {
-  const namespaces = ['pid', 'ipc', 'uts', 'mount', ...(b.hostNetwork ? [] : ['network'])]
-    .map((type) => ({ type }));
+  const namespaces: { type: string; path?: string }[] = ['pid', 'ipc', 'uts', 'mount'].map((type) => ({ type }));
+  if (!b.hostNetwork) namespaces.push(b.netnsPath ? { type: 'network', path: b.netnsPath } : { type: 'network' });
   const mounts: Record<string, unknown>[] = [
     { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
     { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
@@ -47,10 +60,14 @@ export function buildSpec(b: BundleSpec): Record<string, unknown> {
     { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
     { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
     { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'relatime', 'ro'] },
-    ...b.binds.map((m) => ({
-      destination: m.destination, type: 'bind', source: m.source,
-      options: ['rbind', m.readonly ? 'ro' : 'rw', 'rprivate'],
-    })),
+    // Parents before children (a volume at /data, a tmpfs at /data/cache), as moby sorts them.
+    ...[
+      ...b.binds.map((m) => ({
+        destination: m.destination, type: 'bind', source: m.source,
+        options: ['rbind', m.readonly ? 'ro' : 'rw', m.propagation || 'rprivate'],
+      })),
+      ...(b.tmpfs ?? []).map((t) => ({ destination: t.destination, type: 'tmpfs', source: 'tmpfs', options: t.options })),
+    ].sort((x, y) => depth(x.destination) - depth(y.destination)),
   ];
   const caps = DEFAULT_CAPS;
   return {
@@ -69,13 +86,17 @@ export function buildSpec(b: BundleSpec): Record<string, unknown> {
     mounts,
     linux: {
       cgroupsPath: b.cgroupsPath,
-      resources: { devices: [{ allow: false, access: 'rwm' }] },
+      resources: { ...b.resources, devices: [{ allow: false, access: 'rwm' }] },
       namespaces,
       maskedPaths: ['/proc/acpi', '/proc/asound', '/proc/kcore', '/proc/keys', '/proc/latency_stats',
         '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/sys/firmware', '/proc/scsi'],
       readonlyPaths: ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'],
     },
   };
+}
+
+function depth(path: string): number {
+  return path.split('/').filter(Boolean).length;
 }
 
 /** Writes `config.json` into the bundle directory. */

@@ -7,6 +7,7 @@
  */
 import { access, readFile, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 
 /** statfs magic numbers. */
 export const TMPFS_MAGIC = 0x01021994;
@@ -59,4 +60,34 @@ export async function cgroupPids(root: string, cgroupsPath: string): Promise<num
   } catch {
     return [];
   }
+}
+
+/** What this host's cgroups can limit. */
+export interface HostLimits {
+  /** Online CPUs. */
+  cpus: number;
+  /** CPUs and memory nodes the root cpuset offers (`0-1`). */
+  cpusetCpus: string;
+  cpusetMems: string;
+  /** The memory controller accounts swap (`memory.memsw.*`, or `memory.swap.max` on v2). */
+  swap: boolean;
+  /** A block I/O weight can be set (`blkio.weight` or `blkio.bfq.weight`, `io.weight`). */
+  blkioWeight: boolean;
+}
+
+/** Reads what this host's cgroups can limit. */
+export async function detectLimits(info: CgroupInfo, base = '/sys/fs/cgroup'): Promise<HostLimits> {
+  const exists = (p: string) => access(join(base, p)).then(() => true, () => false);
+  const read = (p: string) => readFile(join(base, p), 'utf8').then((s) => s.trim(), () => '');
+  const v2 = info.layout === 'unified';
+  const [swap, weight, bfq, cpus, mems] = await Promise.all([
+    exists(v2 ? 'memory.swap.max' : 'memory/memory.memsw.limit_in_bytes')
+      .then(async (found) => found || (v2 && (await exists('init.scope/memory.swap.max')))),
+    exists(v2 ? 'io.weight' : 'blkio/blkio.weight'),
+    exists(v2 ? 'io.bfq.weight' : 'blkio/blkio.bfq.weight'),
+    read(v2 ? 'cpuset.cpus.effective' : 'cpuset/cpuset.cpus'),
+    read(v2 ? 'cpuset.mems.effective' : 'cpuset/cpuset.mems'),
+  ]);
+  const online = availableParallelism();
+  return { cpus: online, cpusetCpus: cpus || `0-${online - 1}`, cpusetMems: mems || '0', swap, blkioWeight: weight || bfq };
 }

@@ -100,6 +100,11 @@ export class OciRuntime {
   /** Thaws a paused container. */
   resume(id: string): Promise<string> { return this.#call(['resume', id]); }
 
+  /** Changes a running container's cgroup limits (`linux.resources` of the OCI spec). */
+  update(id: string, resources: Record<string, unknown>): Promise<string> {
+    return this.#call(['update', '--resources', '-', id], JSON.stringify(resources));
+  }
+
   /** Whether the runtime keeps state for the container (its state directory exists). */
   async has(id: string): Promise<boolean> {
     return access(join(this.root, id)).then(() => true, () => false);
@@ -119,9 +124,9 @@ export class OciRuntime {
     }
   }
 
-  #call(args: string[]): Promise<string> {
+  #call(args: string[], input?: string): Promise<string> {
     return new Promise((resolve, reject) => {
-      execFile(this.path, [...this.globalArgs, ...args], { timeout: CALL_TIMEOUT_MS },
+      const child = execFile(this.path, [...this.globalArgs, ...args], { timeout: CALL_TIMEOUT_MS },
         (err, stdout, stderr) => {
           if (err) {
             const text = String(stderr).trim() || err.message;
@@ -130,6 +135,7 @@ export class OciRuntime {
             resolve(String(stdout));
           }
         });
+      child.stdin?.end(input);
     });
   }
 }

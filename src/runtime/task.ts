@@ -128,6 +128,11 @@ export class TaskRunner {
     return cgroupPids(this.cgroupRoot, t.cgroupsPath);
   }
 
+  /** Applies new cgroup limits to the running task. */
+  async update(t: TaskHandle, resources: Record<string, unknown>): Promise<void> {
+    await this.runtime.update(t.id, resources);
+  }
+
   /** Freezes the task. */
   pause(t: TaskHandle): Promise<string> { return this.runtime.pause(t.id); }
 

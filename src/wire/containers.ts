@@ -24,6 +24,11 @@ export interface KnownConfig {
   AttachStdin: boolean;
   AttachStdout: boolean;
   AttachStderr: boolean;
+  Domainname?: string;
+  /** `{"80/tcp": {}}` */
+  ExposedPorts?: Record<string, object> | null;
+  /** Anonymous volumes asked for by path: `{"/data": {}}`. */
+  Volumes?: Record<string, object> | null;
 }
 
 /** Docker's `Config`: the fields moorage honours; any others are kept and echoed. */
@@ -43,6 +48,73 @@ export interface KnownHostConfig {
   /** null: the daemon's default (moorage: on). */
   Init: boolean | null;
   NetworkMode: string;
+  PortBindings?: Record<string, PortBinding[] | null> | null;
+  PublishAllPorts?: boolean;
+  Dns?: string[] | null;
+  DnsSearch?: string[] | null;
+  DnsOptions?: string[] | null;
+  /** `name:ip` entries for /etc/hosts. */
+  ExtraHosts?: string[] | null;
+  Mounts?: MountRequest[] | null;
+  Tmpfs?: Record<string, string> | null;
+}
+
+/** One host binding of a published port. */
+export interface PortBinding {
+  HostIp: string;
+  HostPort: string;
+}
+
+/** One `HostConfig.Mounts` entry (`--mount`). */
+export interface MountRequest {
+  Type: 'bind' | 'volume' | 'tmpfs';
+  Source?: string;
+  Target: string;
+  ReadOnly?: boolean;
+  BindOptions?: { Propagation?: string; CreateMountpoint?: boolean } | null;
+  VolumeOptions?: { NoCopy?: boolean; Labels?: Record<string, string> | null; DriverConfig?: { Name?: string; Options?: Record<string, string> | null } | null } | null;
+  TmpfsOptions?: { SizeBytes?: number; Mode?: number; Options?: string[][] | null } | null;
+}
+
+/** A container's settings on one network (`EndpointSettings`). */
+export interface EndpointSettings {
+  IPAMConfig: { IPv4Address?: string; IPv6Address?: string; LinkLocalIPs?: string[] } | null;
+  Links: string[] | null;
+  Aliases: string[] | null;
+  MacAddress: string;
+  DriverOpts: Record<string, string> | null;
+  NetworkID: string;
+  EndpointID: string;
+  Gateway: string;
+  IPAddress: string;
+  IPPrefixLen: number;
+  IPv6Gateway: string;
+  GlobalIPv6Address: string;
+  GlobalIPv6PrefixLen: number;
+  /** API ≥ 1.44: every name the container resolves by on this network. */
+  DNSNames?: string[] | null;
+}
+
+/** `NetworkSettings` in inspect. The top-level address fields are the default bridge's only. */
+export interface NetworkSettings {
+  Bridge: string;
+  SandboxID: string;
+  SandboxKey: string;
+  HairpinMode: boolean;
+  LinkLocalIPv6Address: string;
+  LinkLocalIPv6PrefixLen: number;
+  Ports: Record<string, PortBinding[] | null>;
+  SecondaryIPAddresses: null;
+  SecondaryIPv6Addresses: null;
+  EndpointID: string;
+  Gateway: string;
+  GlobalIPv6Address: string;
+  GlobalIPv6PrefixLen: number;
+  IPAddress: string;
+  IPPrefixLen: number;
+  IPv6Gateway: string;
+  MacAddress: string;
+  Networks: Record<string, EndpointSettings>;
 }
 
 /** Docker's `HostConfig`: the fields moorage honours; any others are kept and echoed. */
@@ -104,7 +176,7 @@ export interface ContainerInspect {
   GraphDriver: { Name: string; Data: Record<string, string> };
   Mounts: MountPoint[];
   Config: ContainerConfig;
-  NetworkSettings: { Bridge: string; SandboxID: string; Ports: Record<string, unknown>; Networks: Record<string, unknown> };
+  NetworkSettings: NetworkSettings;
 }
 
 /** A published port in a listing. */
@@ -129,8 +201,11 @@ export interface ContainerSummary {
   State: ContainerStatus;
   Status: string;
   HostConfig: { NetworkMode: string };
-  NetworkSettings: { Networks: Record<string, unknown> };
+  NetworkSettings: { Networks: Record<string, EndpointSettings> };
   Mounts: MountPoint[];
+  /** With `size=true` (and in `/system/df`): bytes in the writable layer, and with the image. */
+  SizeRw?: number;
+  SizeRootFs?: number;
 }
 
 /** `POST /containers/{id}/wait`. */

@@ -34,6 +34,10 @@ export interface ImageInspect {
   GraphDriver: { Name: string; Data: Record<string, string> };
   RootFS: { Type: string; Layers: string[] };
   Metadata: { LastTagTime: string };
+  /** API < 1.45 only (moby drops it after). */
+  Container?: string;
+  /** API < 1.45 only: compose 1.29 reads `ContainerConfig.Volumes` to keep anonymous volumes on recreate. */
+  ContainerConfig?: Record<string, unknown>;
 }
 
 /** One entry of `DELETE /images/{name}`'s answer. */

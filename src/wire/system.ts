@@ -3,6 +3,8 @@
  * the SDK.
  * @module
  */
+import type { ContainerSummary } from './containers.ts';
+import type { ImageSummary } from './images.ts';
 
 /** One message of `GET /events`. Below API 1.52 container and image events also carry `status`, `id` and `from`. */
 export interface EventMessage {
@@ -62,4 +64,13 @@ export interface InfoResponse {
   /** moorage extra: `unified`, `hybrid` or `legacy`. */
   CgroupLayout: 'unified' | 'hybrid' | 'legacy';
   [other: string]: unknown;
+}
+
+/** `GET /system/df`: what images and containers take on disk. */
+export interface DiskUsageResponse {
+  LayersSize: number;
+  Images: ImageSummary[];
+  Containers: ContainerSummary[];
+  Volumes: unknown[];
+  BuildCache: unknown[];
 }

@@ -12,7 +12,7 @@ const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 
 /** Leaf modules anyone may import: they import nothing of the project but each other and wire/. */
 const SHARED = ['errors.ts', 'version.ts', 'units.ts', 'atomic-write.ts', 'stop-bounds.ts'];
-const SERVICES = ['container', 'runtime', 'image', 'snapshots', 'content', 'registry', 'network', 'events'];
+const SERVICES = ['container', 'runtime', 'image', 'snapshots', 'content', 'registry', 'network', 'volumes', 'events'];
 
 const top = (m: string) => (m.includes('/') ? m.slice(0, m.indexOf('/')) : m);
 const isShared = (m: string) => SHARED.includes(m) || top(m) === 'wire';

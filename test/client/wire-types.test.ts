@@ -6,7 +6,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MoorageClient } from '../../src/client/index.ts';
-import type { ContainerInspect, ContainerStateJSON, ContainerSummary, KnownConfig, KnownHostConfig, MountPoint } from '../../src/wire/containers.ts';
+import type { ContainerInspect, ContainerStateJSON, ContainerSummary, EndpointSettings, KnownConfig, KnownHostConfig, MountPoint, NetworkSettings } from '../../src/wire/containers.ts';
+import type { NetworkContainer, NetworkInspect } from '../../src/wire/networks.ts';
+import type { Volume } from '../../src/wire/volumes.ts';
 import type { ImageInspect, ImageSummary } from '../../src/wire/images.ts';
 import type { EventMessage, InfoResponse, VersionResponse } from '../../src/wire/system.ts';
 import type { Diagnosis, ProcessDiagnosis, ProcessReport, StopReport } from '../../src/wire/stop.ts';
@@ -58,18 +60,40 @@ const mount: Shape<MountPoint> = {
 const config: Shape<KnownConfig> = {
   Hostname: S, User: S, Env: A, Cmd: ['array', 'null'], Entrypoint: ['array', 'null'], Image: S, WorkingDir: S, Labels: O,
   StopSignal: ['string', 'undefined'], StopTimeout: ['number', 'null', 'undefined'], Tty: B, OpenStdin: B, StdinOnce: B, AttachStdin: B,
-  AttachStdout: B, AttachStderr: B,
+  AttachStdout: B, AttachStderr: B, Domainname: ['string', 'undefined'], ExposedPorts: ['object', 'null', 'undefined'],
+  Volumes: ['object', 'null', 'undefined'],
 };
-const hostConfig: Shape<KnownHostConfig> = { Binds: ['array', 'null'], AutoRemove: B, RestartPolicy: O, Init: ['boolean', 'null'], NetworkMode: S };
+const U = <T extends Kind>(k: T): Kind[] => [k, 'null', 'undefined'];
+const hostConfig: Shape<KnownHostConfig> = {
+  Binds: ['array', 'null'], AutoRemove: B, RestartPolicy: O, Init: ['boolean', 'null'], NetworkMode: S,
+  PortBindings: U('object'), PublishAllPorts: ['boolean', 'undefined'], Dns: U('array'), DnsSearch: U('array'), DnsOptions: U('array'),
+  ExtraHosts: U('array'), Mounts: U('array'), Tmpfs: U('object'),
+};
+const endpoint: Shape<EndpointSettings> = {
+  IPAMConfig: ['object', 'null'], Links: ['array', 'null'], Aliases: ['array', 'null'], MacAddress: S, DriverOpts: ['object', 'null'],
+  NetworkID: S, EndpointID: S, Gateway: S, IPAddress: S, IPPrefixLen: N, IPv6Gateway: S, GlobalIPv6Address: S, GlobalIPv6PrefixLen: N,
+  DNSNames: ['array', 'null', 'undefined'],
+};
+const networkSettings: Shape<NetworkSettings> = {
+  Bridge: S, SandboxID: S, SandboxKey: S, HairpinMode: B, LinkLocalIPv6Address: S, LinkLocalIPv6PrefixLen: N, Ports: O,
+  SecondaryIPAddresses: ['null'], SecondaryIPv6Addresses: ['null'], EndpointID: S, Gateway: S, GlobalIPv6Address: S,
+  GlobalIPv6PrefixLen: N, IPAddress: S, IPPrefixLen: N, IPv6Gateway: S, MacAddress: S, Networks: O,
+};
+const networkContainer: Shape<NetworkContainer> = { Name: S, EndpointID: S, MacAddress: S, IPv4Address: S, IPv6Address: S };
+const network: Shape<NetworkInspect> = {
+  Name: S, Id: S, Created: S, Scope: S, Driver: S, EnableIPv4: B, EnableIPv6: B, IPAM: O, Internal: B, Attachable: B, Ingress: B,
+  ConfigFrom: O, ConfigOnly: B, Containers: O, Options: O, Labels: O,
+};
+const volume: Shape<Volume> = { Name: S, Driver: S, Mountpoint: S, CreatedAt: S, Labels: ['object', 'null'], Options: ['object', 'null'], Scope: S };
 const inspect: Shape<ContainerInspect> = {
   Id: S, Created: S, Path: S, Args: A, State: obj(state), Image: S, ResolvConfPath: S, HostnamePath: S, HostsPath: S,
   LogPath: S, Name: S, RestartCount: N, Driver: S, Platform: S, MountLabel: S, ProcessLabel: S, AppArmorProfile: S,
   ExecIDs: ['array', 'null'], HostConfig: obj(hostConfig), GraphDriver: O, Mounts: obj(mount, { each: true }),
-  Config: obj(config), NetworkSettings: O,
+  Config: obj(config), NetworkSettings: obj(networkSettings),
 };
 const summary: Shape<ContainerSummary> = {
   Id: S, Names: A, Image: S, ImageID: S, Command: S, Created: N, Ports: A, Labels: O, State: S, Status: S,
-  HostConfig: O, NetworkSettings: O, Mounts: obj(mount, { each: true }),
+  HostConfig: O, NetworkSettings: O, Mounts: obj(mount, { each: true }), SizeRw: ['number', 'undefined'], SizeRootFs: ['number', 'undefined'],
 };
 const event: Shape<EventMessage> = {
   Type: S, Action: S, Actor: O, scope: S, time: N, timeNano: N,
@@ -99,7 +123,8 @@ const imageSummary: Shape<ImageSummary> = {
 };
 const imageInspect: Shape<ImageInspect> = {
   Id: S, RepoTags: A, RepoDigests: A, Parent: S, Comment: S, Created: S, DockerVersion: S, Author: S, Config: O,
-  Architecture: S, Os: S, Size: N, GraphDriver: O, RootFS: O, Metadata: O,
+  Architecture: S, Os: S, Size: N, GraphDriver: O, RootFS: O, Metadata: O, Container: ['string', 'undefined'],
+  ContainerConfig: ['object', 'undefined'],
 };
 
 let d: TestDaemon;
@@ -139,6 +164,33 @@ test('real system and image answers match the shared wire types: version, info, 
   assert.ok(n > 0, 'events were replayed');
   check(await client.images.list(), obj(imageSummary, { each: true }), 'images');
   check(await client.images.inspect('busybox'), obj(imageInspect), 'image inspect');
+});
+
+test('real network, volume and networked container answers match the shared wire types', async () => {
+  const { Id: netId } = await client.networks.create({ Name: 'wirenet', Labels: { a: 'b' } });
+  const vol = await client.volumes.create({ Name: 'wirevol' });
+  check(vol, obj(volume), 'volume create');
+  const { Id } = await client.containers.create({ Image: 'busybox', Cmd: ['sleep', '1000'],
+    HostConfig: { NetworkMode: 'wirenet', Binds: ['wirevol:/data'], PortBindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] },
+      Mounts: [{ Type: 'tmpfs', Target: '/t' }] } });
+  try {
+    await client.containers.start(Id);
+    const ins = await client.containers.inspect(Id);
+    check(ins, obj(inspect), 'inspect');
+    check(ins.NetworkSettings.Networks.wirenet, obj(endpoint), 'endpoint');
+    assert.equal(ins.NetworkSettings.Ports['80/tcp']![0]!.HostIp, '127.0.0.1');
+    assert.deepEqual(ins.Mounts.map((m) => m.Type).sort(), ['tmpfs', 'volume']);
+    const net = await client.networks.inspect(netId);
+    check(net, obj(network), 'network inspect');
+    check(net.Containers[Id], obj(networkContainer), 'network member');
+    check(await client.networks.list(), obj(network, { each: true }), 'networks');
+    check((await client.volumes.list()).Volumes, obj(volume, { each: true }), 'volumes');
+    check(await client.volumes.inspect('wirevol'), obj(volume), 'volume inspect');
+  } finally {
+    await client.containers.remove(Id, { force: true });
+    await client.networks.remove(netId);
+    await client.volumes.remove('wirevol');
+  }
 });
 
 test('the checker fails on a missing field and on a wrong kind', () => {

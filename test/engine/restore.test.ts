@@ -12,8 +12,10 @@ import { startDaemon, type TestDaemon } from '../helpers/daemon.ts';
 describe('daemon restart', () => {
   let base: string;
   let d: TestDaemon | undefined;
+  let first: TestDaemon | undefined;
   after(async () => {
     await d?.stop();
+    await first?.stop(); // its socket directory and network slot
     if (base) await rm(base, { recursive: true, force: true });
   });
 
@@ -27,16 +29,15 @@ describe('daemon restart', () => {
     const done = (await d.docker(['run', '--name', 'done', 'busybox', 'sh', '-c', 'exit 5'])).code;
     assert.equal(done, 5);
     const pid = (await d.docker(['inspect', '-f', '{{.State.Pid}}', keep])).stdout.trim();
-    const first = d;
+    first = d;
     await first.stopDaemonOnly();
-    await first.stop(); // the daemon is gone already: this only removes its socket directory
     await writeFile(join(roots.dataRoot, 'containers', 'ffff', 'config.v2.json'), '{broken').catch(async () => {
       const { mkdir } = await import('node:fs/promises');
       await mkdir(join(roots.dataRoot, 'containers', 'ffff'), { recursive: true });
       await writeFile(join(roots.dataRoot, 'containers', 'ffff', 'config.v2.json'), '{broken');
     });
     await new Promise((r) => setTimeout(r, 1500)); // `dies` exits while no daemon runs
-    d = await startDaemon(roots);
+    d = await startDaemon({ ...roots, slot: first.slot }); // the same bridge and subnet: `keep` runs on them
     const state = (ref: string) => d!.docker(['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}} {{.State.Pid}}', ref]);
     assert.equal((await state(keep)).stdout.trim(), `running 0 ${pid}`);
     assert.equal((await state(dies)).stdout.trim(), 'exited 3 0');

@@ -6,7 +6,7 @@
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +26,51 @@ function ensureBuilt(): Promise<void> {
   return built;
 }
 
+/**
+ * Each test daemon gets a slot of its own, claimed by creating a file exclusively (concurrent
+ * test processes cannot take the same one): its default bridge device `mtb<slot>`, its subnet
+ * `10.<150+slot>.0.0/24`, and the rest of that /16 for its user networks, so parallel daemons
+ * never share a bridge or a subnet. A slot whose owner process is gone is taken over.
+ */
+const SLOTS_DIR = join(tmpdir(), 'moorage-test-slots');
+const SLOT_COUNT = 100;
+
+async function claimSlot(): Promise<{ slot: number; release: () => Promise<void> }> {
+  await mkdir(SLOTS_DIR, { recursive: true });
+  for (let round = 0; round < 2; round++) {
+    for (let slot = 0; slot < SLOT_COUNT; slot++) {
+      const path = join(SLOTS_DIR, String(slot));
+      if (round === 1) {
+        const owner = Number(await readFile(path, 'utf8').catch(() => '0'));
+        if (owner && alive(owner)) continue;
+        await rm(path, { force: true });
+      }
+      try {
+        const fh = await open(path, 'wx');
+        await fh.writeFile(String(process.pid));
+        await fh.close();
+        return { slot, release: () => rm(path, { force: true }) };
+      } catch { /* taken */ }
+    }
+  }
+  throw new Error('no free test network slot');
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The daemon flags of a network slot. */
+export function slotFlags(slot: number): string[] {
+  const b = 150 + slot;
+  return ['--bridge', `mtb${slot}`, '--bip', `10.${b}.0.1/24`, '--default-address-pool', `base=10.${b}.0.0/16,size=24`, '--dns', '127.0.0.1'];
+}
+
 /** A running test daemon. */
 export interface TestDaemon {
   /** Path of the daemon's unix socket. */
@@ -41,6 +86,8 @@ export interface TestDaemon {
    * shutdown cannot remove the parent while another creates a container in it.
    */
   cgroupParent: string;
+  /** Its network slot: default bridge `mtb<slot>`, subnets `10.<150+slot>.x.0/24`. */
+  slot: number;
   /** Output the daemon wrote so far (for failure messages). */
   output(): string;
   /** Runs the docker CLI against this daemon. Never rejects: look at `code`. */
@@ -83,6 +130,8 @@ export interface StartOptions {
   /** Reuse these roots (to test a restart); otherwise fresh temporary ones. */
   dataRoot?: string;
   execRoot?: string;
+  /** Reuse this network slot (a restart on the same roots must keep its bridge and subnet). */
+  slot?: number;
 }
 
 /** Starts a daemon with fresh roots under the temporary directory and waits until it answers. */
@@ -95,8 +144,10 @@ export async function startDaemon(opts: StartOptions = {}): Promise<TestDaemon> 
   const host = `unix://${socket}`;
   // Derived from the data root, so a daemon restarted on the same roots finds its containers.
   const cgroupParent = `moorage-test-${createHash('sha256').update(dataRoot).digest('hex').slice(0, 12)}`;
+  const claimed = opts.slot === undefined ? await claimSlot() : { slot: opts.slot, release: async () => {} };
+  // Upstream DNS is 127.0.0.1 (nothing listens): no lookup a test makes ever leaves the machine.
   const child = spawn(process.execPath, [BIN, 'daemon', '-H', host, '--data-root', dataRoot,
-    '--exec-root', execRoot, '--cgroup-parent', cgroupParent, ...(opts.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+    '--exec-root', execRoot, '--cgroup-parent', cgroupParent, ...slotFlags(claimed.slot), ...(opts.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => { out += d; });
   child.stderr!.on('data', (d) => { out += d; if (process.env.ECHO_DAEMON) process.stderr.write(d); });
@@ -107,13 +158,14 @@ export async function startDaemon(opts: StartOptions = {}): Promise<TestDaemon> 
     child.kill('SIGKILL');
     await exited;
     await rm(base, { recursive: true, force: true });
+    await claimed.release();
     throw new Error(`daemon did not start: ${(err as Error).message}\n${out}`);
   }
   const env = { ...process.env, DOCKER_HOST: host, MOORAGE_HOST: host };
   const run = (cmd: string, args: string[], o: { timeoutMs?: number; input?: string } = {}) =>
     runCli(cmd, args, env, o.timeoutMs ?? 60_000, o.input);
   const daemon: TestDaemon = {
-    socket, host, pid: child.pid!, dataRoot, execRoot, cgroupParent,
+    socket, host, pid: child.pid!, dataRoot, execRoot, cgroupParent, slot: claimed.slot,
     output: () => out,
     docker: (args, o) => run('docker', args, o),
     moorage: (args, o) => run(process.execPath, [BIN, ...args], o),
@@ -126,6 +178,7 @@ export async function startDaemon(opts: StartOptions = {}): Promise<TestDaemon> 
       }
       await daemon.stopDaemonOnly();
       await rm(base, { recursive: true, force: true });
+      await claimed.release();
     },
     async waitForLog(id, text, ms = 15_000) {
       const deadline = Date.now() + ms;

@@ -6,7 +6,7 @@
 import { kindOf, messageOf, MoorageError, type ErrorKind } from '../../errors.ts';
 
 const STATUS: Record<ErrorKind, number> = {
-  'not-found': 404, invalid: 400, conflict: 409, 'not-modified': 304, system: 500,
+  'not-found': 404, invalid: 400, conflict: 409, forbidden: 403, 'not-modified': 304, system: 500,
 };
 
 /** The HTTP status for a thrown value: by its code's kind; anything uncatalogued is 500. */

@@ -146,6 +146,12 @@ export function param(ctx: Ctx, name: string): string {
   return decodeURIComponent(ctx.params[name] ?? '');
 }
 
+/** Reads and drops a request body an endpoint has no use for (dockerode sends some). */
+export async function discardBody(ctx: Ctx): Promise<void> {
+  if (ctx.upgrade) return;
+  for await (const _ of ctx.req) { /* discard */ }
+}
+
 /** Resolves when a stream can take more data (or has closed). */
 export function drained(w: NodeJS.WritableStream): Promise<void> {
   return new Promise((resolve) => {

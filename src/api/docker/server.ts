@@ -15,7 +15,10 @@ import { COMMON_HEADERS, sendError, type Ctx, type Route } from './http.ts';
 import { archiveRoutes } from './routes/archive.ts';
 import { containerRoutes } from './routes/containers.ts';
 import { execRoutes } from './routes/exec.ts';
+import { resourceRoutes } from './routes/resources.ts';
 import { imageRoutes } from './routes/images.ts';
+import { networkRoutes } from './routes/networks.ts';
+import { volumeRoutes } from './routes/volumes.ts';
 import { systemRoutes } from './routes/system.ts';
 import { splitVersion } from './version.ts';
 
@@ -40,7 +43,7 @@ function router(routes: Route[]) {
 export class ApiServer {
   readonly #daemon: Engine;
   readonly #server: Server;
-  readonly #route = router([...systemRoutes, ...containerRoutes, ...archiveRoutes, ...execRoutes, ...imageRoutes]);
+  readonly #route = router([...systemRoutes, ...containerRoutes, ...archiveRoutes, ...resourceRoutes, ...execRoutes, ...imageRoutes, ...networkRoutes, ...volumeRoutes]);
 
   constructor(daemon: Engine) {
     this.#daemon = daemon;

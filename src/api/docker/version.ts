@@ -6,8 +6,12 @@ import { InvalidParameter } from '../../errors.ts';
 
 /** The newest API version moorage speaks (what the docker CLI 28.2 asks for). */
 export const MAX_API_VERSION = '1.50';
-/** The oldest API version moorage accepts. */
-export const MIN_API_VERSION = '1.40';
+/**
+ * The oldest API version moorage accepts: moby 28's minimum. compose 1.29 asks for 1.38; the
+ * answers that differ by version below 1.45 (image inspect's `ContainerConfig`, network
+ * aliases with the short ID) are shaped per request.
+ */
+export const MIN_API_VERSION = '1.24';
 
 /** Compares two `major.minor` versions. */
 export function compareVersions(a: string, b: string): number {

@@ -6,7 +6,9 @@
  */
 import type { Command } from 'commander';
 import { CliError, describeError, type CliContext } from '../context.ts';
-import { collect, parseInteger, parseLabels, parseRestart, parseVolume, resolveEnv } from '../parse.ts';
+import { collect, parseInteger, parseLabels, parseRestart, resolveEnv } from '../parse.ts';
+import { parseMountFlag, parsePublish, parseTmpfsFlag, parseVolumeFlag, type Publish } from '../parse-net.ts';
+import type { MountRequest } from '../../client/types.ts';
 import { MoorageError, NotFound } from '../../client/errors.ts';
 import type { ErrorCode } from '../../errors.ts';
 import type { ContainerCreateRequest, RestartPolicy } from '../../client/types.ts';
@@ -26,22 +28,42 @@ export interface RunFlags {
   restart?: RestartPolicy;
   init?: boolean;
   label: string[];
+  publish?: Publish[];
+  publishAll?: boolean;
+  expose?: string[];
+  network?: string;
+  networkAlias?: string[];
+  ip?: string;
+  dns?: string[];
+  addHost?: string[];
+  hostname?: string;
+  mount?: MountRequest[];
+  tmpfs?: [string, string][];
 }
 
 /** Exit code of docker when run itself fails. */
 export const RUN_ERROR_EXIT = 125;
 
-/** Registers `run`. */
-export function registerRun(program: Command, ctx: CliContext): void {
-  program.command('run')
-    .description('Create and run a new container from an image')
+/** The flags `run` and `create` share. */
+function createFlags(cmd: Command): Command {
+  return cmd
     .argument('<image>', 'image name or ID (busybox is always there)')
     .argument('[command...]', 'command and arguments (default: the image\'s)')
-    .option('-d, --detach', 'Run in the background and print the container ID')
     .option('--rm', 'Remove the container when it exits')
     .option('--name <name>', 'Name of the container')
     .option('-e, --env <KEY=VALUE>', 'Set an environment variable (KEY alone copies it from this shell); repeatable', collect, [])
-    .option('-v, --volume <host:container[:ro]>', 'Bind mount a host path; repeatable', (v: string, p: string[]) => collect(parseVolume(v), p), [])
+    .option('-v, --volume <src:dst[:opts]>', 'Bind a host path (/src), mount a named volume (name), or an anonymous one (/dst alone); repeatable', (v: string, p: string[]) => collect(parseVolumeFlag(v), p), [])
+    .option('--mount <spec>', 'Mount: type=bind|volume|tmpfs,source=…,target=…[,readonly]; repeatable', (v: string, p: MountRequest[]) => [...p, parseMountFlag(v)], [])
+    .option('--tmpfs <path[:opts]>', 'Mount a tmpfs; repeatable', (v: string, p: [string, string][]) => [...p, parseTmpfsFlag(v)], [])
+    .option('-p, --publish <[ip:][host:]port[/proto]>', 'Publish a container port on the host; repeatable', (v: string, p: Publish[]) => [...p, parsePublish(v)], [])
+    .option('-P, --publish-all', 'Publish every exposed port on a random host port')
+    .option('--expose <port[/proto]>', 'Expose a port; repeatable', collect, [])
+    .option('--network <name>', 'Network: bridge (default), host, none or a user network')
+    .option('--network-alias <alias>', 'Another name on the network; repeatable', collect, [])
+    .option('--ip <address>', 'A fixed IPv4 address on the user network')
+    .option('--dns <server>', 'DNS server; repeatable', collect, [])
+    .option('--add-host <host:ip>', 'An /etc/hosts entry; repeatable', collect, [])
+    .option('--hostname <name>', 'Container host name')
     .option('-w, --workdir <dir>', 'Working directory inside the container')
     .option('-u, --user <user[:group]>', 'User (name or UID, optionally :group) to run as')
     .option('--entrypoint <command>', 'Override the image\'s entrypoint ("" clears it)')
@@ -51,9 +73,24 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--init', 'Run moorage-init as PID 1 (the daemon default: on); --init=false runs the command as PID 1')
     .option('--no-init', 'Same as --init=false')
     .option('-l, --label <key=value>', 'Set a label; repeatable', collect, [])
-    .passThroughOptions()
+    .passThroughOptions();
+}
+
+/** Registers `run` and `create`. */
+export function registerRun(program: Command, ctx: CliContext): void {
+  createFlags(program.command('run').description('Create and run a new container from an image'))
+    .option('-d, --detach', 'Run in the background and print the container ID')
     .action(async (image: string, command: string[], o: RunFlags) => {
       await runContainer(ctx, image, command, o);
+    });
+  createFlags(program.command('create').description('Create a new container'))
+    .action(async (image: string, command: string[], o: RunFlags) => {
+      try {
+        const { Id } = await ctx.client().containers.create(createRequest(image, command, { ...o, detach: true }, ctx.io.env), { name: o.name });
+        ctx.out(`${Id}\n`);
+      } catch (err) {
+        throw new CliError(describeError(err), RUN_ERROR_EXIT);
+      }
     });
 }
 
@@ -79,6 +116,30 @@ export function createRequest(image: string, command: string[], o: RunFlags, env
   if (o.stopSignal !== undefined) body.StopSignal = o.stopSignal;
   if (o.stopTimeout !== undefined) body.StopTimeout = o.stopTimeout;
   if (o.volume?.length) hc.Binds = o.volume;
+  if (o.mount?.length) hc.Mounts = o.mount;
+  if (o.tmpfs?.length) hc.Tmpfs = Object.fromEntries(o.tmpfs);
+  if (o.hostname) body.Hostname = o.hostname;
+  if (o.dns?.length) hc.Dns = o.dns;
+  if (o.addHost?.length) hc.ExtraHosts = o.addHost;
+  if (o.publishAll) hc.PublishAllPorts = true;
+  const exposed: Record<string, object> = {};
+  for (const e of o.expose ?? []) exposed[e.includes('/') ? e : `${e}/tcp`] = {};
+  if (o.publish?.length) {
+    const bindings: NonNullable<typeof hc.PortBindings> = {};
+    for (const p of o.publish) {
+      exposed[p.key] = {};
+      (bindings[p.key] ??= []).push({ HostIp: p.hostIp, HostPort: p.hostPort });
+    }
+    hc.PortBindings = bindings;
+  }
+  if (Object.keys(exposed).length) body.ExposedPorts = exposed;
+  if (o.network) hc.NetworkMode = o.network;
+  if (o.networkAlias?.length || o.ip) {
+    const net = o.network ?? 'bridge';
+    body.NetworkingConfig = { EndpointsConfig: { [net]: {
+      ...(o.networkAlias?.length ? { Aliases: o.networkAlias } : {}), ...(o.ip ? { IPAMConfig: { IPv4Address: o.ip } } : {}),
+    } } };
+  }
   if (o.rm) hc.AutoRemove = true;
   if (o.restart) hc.RestartPolicy = o.restart;
   if (o.init !== undefined) hc.Init = o.init;

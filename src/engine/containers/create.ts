@@ -4,14 +4,19 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import type { ContainerConfig, ContainerRecord, HostConfig, KnownConfig, KnownHostConfig, RestartPolicy } from '../../container/container.ts';
-import { parseBind } from '../../container/binds.ts';
+import type { ContainerConfig, ContainerRecord, HostConfig, KnownConfig, KnownHostConfig } from '../../container/container.ts';
+import { portRequests } from '../../container/ports.ts';
 import { initialState } from '../../container/state.ts';
 import { InvalidParameter, NotFound } from '../../errors.ts';
 import { prepareOverlay } from '../../snapshots/overlay.ts';
 import { parseSignal } from '../../runtime/signals.ts';
 import type { Engine } from '../engine.ts';
-import { randomName } from './names.ts';
+import { checkResources, resourcesOf } from './resources.ts';
+import { validatePolicy } from './restart-policy.ts';
+import { checkName, randomName } from './names.ts';
+import { endpointsAtCreate, type EndpointRequest } from '../networks/endpoints.ts';
+import { validateExtraHosts } from '../networks/etc-files.ts';
+import { createPlannedVolumes, planMounts, removeVolumes } from '../volumes/mounts.ts';
 
 /** The body of a create request, as Docker clients send it. */
 export interface CreateBody extends Partial<Omit<KnownConfig, 'Cmd' | 'Entrypoint'>> {
@@ -21,15 +26,11 @@ export interface CreateBody extends Partial<Omit<KnownConfig, 'Cmd' | 'Entrypoin
   [extra: string]: unknown;
 }
 
-const NAME_RE = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
-const POLICIES = ['', 'no', 'always', 'unless-stopped', 'on-failure'];
 
 /** Creates a container and publishes `create`. */
 export async function createContainer(d: Engine, name: string | undefined, body: CreateBody): Promise<{ Id: string; Warnings: string[] }> {
   if (typeof body !== 'object' || body === null) throw new InvalidParameter('config cannot be empty in order to create a container');
-  if (name !== undefined && name !== '' && !NAME_RE.test(name)) {
-    throw new InvalidParameter(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
-  }
+  if (name !== undefined && name !== '') checkName(name);
   if (!body.Image) throw new InvalidParameter('no image specified');
   const image = d.images.find(body.Image);
   if (!image) throw new NotFound(`No such image: ${body.Image}`, 'MOORAGE_NO_SUCH_IMAGE');
@@ -44,7 +45,13 @@ export async function createContainer(d: Engine, name: string | undefined, body:
     throw new InvalidParameter('StopTimeout must be an integer number of seconds');
   }
   const binds = hc.Binds ?? null;
-  for (const b of binds ?? []) parseBind(b);
+  const { resources, warnings } = checkResources(resourcesOf(hc), d.limits);
+  const exposedPorts = { ...image.Config.ExposedPorts, ...(body.ExposedPorts ?? {}) };
+  const mounts = planMounts(hc, Object.keys(image.Config.Volumes ?? {}), Object.keys(body.Volumes ?? {}));
+  portRequests(hc.PortBindings, Object.keys(exposedPorts), Boolean(hc.PublishAllPorts)); // validates
+  validateExtraHosts(hc.ExtraHosts);
+  const networking = body.NetworkingConfig as { EndpointsConfig?: Record<string, EndpointRequest | null> | null } | null | undefined;
+  const { mode: networkMode, network } = endpointsAtCreate(d, hc.NetworkMode, networking?.EndpointsConfig);
 
   const cmd = toList(body.Cmd);
   const entrypoint = toList(body.Entrypoint);
@@ -71,38 +78,33 @@ export async function createContainer(d: Engine, name: string | undefined, body:
     AttachStdin: Boolean(body.AttachStdin),
     AttachStdout: body.AttachStdout ?? true,
     AttachStderr: body.AttachStderr ?? true,
+    ExposedPorts: Object.keys(exposedPorts).length ? exposedPorts : undefined,
   };
   if (!config.StopSignal && image.Config.StopSignal) config.StopSignal = image.Config.StopSignal;
   delete (config as Record<string, unknown>).HostConfig;
   delete (config as Record<string, unknown>).NetworkingConfig;
   const hostConfig: HostConfig = {
     ...hc,
+    ...resources,
     Binds: binds,
     AutoRemove: Boolean(hc.AutoRemove),
     RestartPolicy: policy,
     Init: hc.Init ?? null,
-    NetworkMode: hc.NetworkMode || 'none',
+    NetworkMode: networkMode,
   };
   const record: ContainerRecord = {
     Id: id, Name: finalName, Created: new Date().toISOString(),
     Path: argv[0]!, Args: argv.slice(1), Image: image.Id, Config: config, HostConfig: hostConfig,
-    State: initialState(), RestartCount: 0, Task: null, LastStop: null,
+    State: initialState(), RestartCount: 0, Task: null, LastStop: null, Mounts: mounts, Network: network,
   };
-  const c = await d.containers.add(record);
+  const made = await createPlannedVolumes(d, mounts);
+  const c = await d.containers.add(record).catch(async (err: unknown) => {
+    await removeVolumes(d, made);
+    throw err;
+  });
   await prepareOverlay({ lower: d.images.rootfs(image), upper: c.upperDir, work: c.workDir, merged: c.rootfsDir });
   d.emit(c, 'create');
-  return { Id: id, Warnings: [] };
-}
-
-function validatePolicy(p: Partial<RestartPolicy> | undefined): RestartPolicy {
-  const name = (p?.Name ?? '') as RestartPolicy['Name'];
-  const max = p?.MaximumRetryCount ?? 0;
-  if (!POLICIES.includes(name)) throw new InvalidParameter(`invalid restart policy '${name}'`);
-  if (max < 0) throw new InvalidParameter('invalid restart policy: maximum retry count cannot be negative');
-  if (max > 0 && name !== 'on-failure') {
-    throw new InvalidParameter(`invalid restart policy: maximum retry count can only be used with 'on-failure'`);
-  }
-  return { Name: name, MaximumRetryCount: max };
+  return { Id: id, Warnings: warnings };
 }
 
 function toList(v: string[] | string | null | undefined): string[] | null {

@@ -19,6 +19,8 @@ import type { TaskHandle } from '../../runtime/task.ts';
 import { LOST_MONITOR_WAIT_MS } from '../../stop-bounds.ts';
 import type { Engine, ExitOutcome } from '../engine.ts';
 import { shouldRestart } from '../lifecycle/restart-policy.ts';
+import { teardownSandbox } from '../networks/sandbox.ts';
+import { releaseMounts } from '../volumes/mounts.ts';
 
 /** How long the monitor's own teardown may take before the engine does it instead. */
 const MONITOR_CLEANUP_WAIT_MS = 10_000;
@@ -100,6 +102,7 @@ export async function exitWithoutMonitor(d: Engine, c: Container, task: TaskHand
 async function afterMonitorCleanup(d: Engine, c: Container): Promise<void> {
   const result = await d.exits.waitCleaned(c.id, MONITOR_CLEANUP_WAIT_MS);
   if (result === 'ok') {
+    await releaseRun(d, c);
     await d.exits.forget(c.id);
     return;
   }
@@ -107,9 +110,18 @@ async function afterMonitorCleanup(d: Engine, c: Container): Promise<void> {
   await teardown(d, c);
 }
 
-/** Deletes the runtime's record of the exited task and unmounts the rootfs; never throws. */
+/** Deletes the runtime's record of the exited task, its network and mounts; never throws. */
 export async function teardown(d: Engine, c: Container): Promise<void> {
   await d.tasks.delete(c.id).catch((err: Error) => d.log.warn({ err, id: c.id }, 'runtime delete failed'));
+  await releaseRun(d, c);
   await unmountOverlay(c.rootfsDir).catch((err: Error) => d.log.warn({ err, id: c.id }, 'unmount failed'));
   await d.exits.forget(c.id);
+}
+
+/** What the engine made for a run beside the task: the network sandbox and the held volumes. */
+async function releaseRun(d: Engine, c: Container): Promise<void> {
+  const hadSandbox = Boolean(c.record.Network?.sandboxKey);
+  await teardownSandbox(d, c);
+  await releaseMounts(d, c);
+  if (hadSandbox) await d.containers.checkpoint(c).catch((err: Error) => d.log.error({ err, id: c.id }, 'checkpoint failed'));
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import type { Container } from '../../container/container.ts';
+import { parseDuration } from '../../units.ts';
 import { InvalidParameter } from '../../errors.ts';
 import { followLog, logSize, readLog, type LogRecord } from '../../runtime/k8s-log.ts';
 
@@ -19,11 +20,16 @@ export interface LogOptions {
   untilNano: bigint;
 }
 
-/** Parses Docker's `since`/`until` (`sec[.nanos]`, RFC 3339, or empty) into nanoseconds. */
-export function parseTimestamp(raw: string | undefined, name: string): bigint {
+/**
+ * Parses Docker's `since`/`until` (`sec[.nanos]`, RFC 3339, a Go duration before now, or empty)
+ * into nanoseconds since the epoch.
+ */
+export function parseTimestamp(raw: string | undefined, name: string, now = Date.now()): bigint {
   if (raw === undefined || raw === '') return 0n;
   const m = /^(\d+)(?:\.(\d{1,9}))?$/.exec(raw);
   if (m) return BigInt(m[1]!) * 1_000_000_000n + BigInt((m[2] ?? '').padEnd(9, '0'));
+  const ago = parseDuration(raw);
+  if (ago !== undefined) return BigInt(Math.round(now - ago)) * 1_000_000n;
   const ms = Date.parse(raw);
   if (!Number.isNaN(ms)) return BigInt(ms) * 1_000_000n;
   throw new InvalidParameter(`invalid value for "${name}": failed to parse value as time or duration: "${raw}"`);

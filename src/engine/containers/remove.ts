@@ -8,10 +8,12 @@ import { Conflict, SystemError, messageOf } from '../../errors.ts';
 import { unmountOverlay } from '../../snapshots/overlay.ts';
 import type { Engine } from '../engine.ts';
 import { forceKill } from './kill.ts';
+import { teardownSandbox } from '../networks/sandbox.ts';
+import { mountsOf, releaseMounts, removeVolumes } from '../volumes/mounts.ts';
 import { endLeases } from './rootfs-lease.ts';
 
-/** Removes a container; `force` kills it first if it runs. */
-export async function removeContainer(d: Engine, c: Container, opts: { force: boolean }): Promise<void> {
+/** Removes a container; `force` kills it first if it runs; `volumes` removes its anonymous volumes (`rm -v`). */
+export async function removeContainer(d: Engine, c: Container, opts: { force: boolean; volumes?: boolean }): Promise<void> {
   await d.inflight.startSettled(c.id); // judge "running" after a start in progress has settled
   if (c.state.data.RemovalInProgress) {
     throw new Conflict(`removal of container ${c.name} is already in progress`);
@@ -27,6 +29,9 @@ export async function removeContainer(d: Engine, c: Container, opts: { force: bo
     await d.inflight.tornDown(c.id);
     await unmountOverlay(c.rootfsDir);
     await d.tasks.delete(c.id, true);
+    await teardownSandbox(d, c);
+    if (c.record.Network?.sandboxKey) throw new SystemError('its network could not be torn down (see the engine log); try again');
+    await releaseMounts(d, c);
     await d.containers.remove(c);
   } catch (err) {
     c.state.setRemovalInProgress(false);
@@ -39,4 +44,8 @@ export async function removeContainer(d: Engine, c: Container, opts: { force: bo
   d.restarts.forget(c.id);
   d.emit(c, 'destroy');
   c.state.setRemoved();
+  if (opts.volumes) {
+    const anonymous = mountsOf(c).filter((m) => m.type === 'volume' && m.anonymous).map((m) => m.source);
+    await removeVolumes(d, anonymous).catch((err: Error) => d.log.warn({ err, id: c.id }, 'removing the container\'s anonymous volumes failed'));
+  }
 }

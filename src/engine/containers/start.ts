@@ -4,15 +4,17 @@
  * for it; a start of a running container is a 304.
  * @module
  */
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, writeFile } from 'node:fs/promises';
 import type { Container } from '../../container/container.ts';
 import { Conflict, MoorageError, NotModified, SystemError, messageOf, type ErrorCode } from '../../errors.ts';
 import { unmountOverlay } from '../../snapshots/overlay.ts';
 import { mountRootfs } from './rootfs-lease.ts';
 import { resolveUser } from './user.ts';
 import type { BindMount } from '../../runtime/bundle.ts';
-import { parseBind } from '../../container/binds.ts';
+import { ociResources, resourcesOf } from './resources.ts';
 import type { Engine } from '../engine.ts';
+import { setupSandbox, teardownSandbox } from '../networks/sandbox.ts';
+import { mountsForStart, releaseMounts } from '../volumes/mounts.ts';
 import { watchExit } from './exit.ts';
 import { resizeTerminal } from '../../runtime/attach.ts';
 import { removeContainer } from './remove.ts';
@@ -52,12 +54,15 @@ async function run(d: Engine, c: Container, manual: boolean): Promise<void> {
   try {
     await mountRootfs(d, c);
     const user = await resolveUser(c.rootfsDir, c.config.User);
-    const { args, binds } = await processArgs(d, c);
+    const mounts = await mountsForStart(d, c);
+    const sandbox = await setupSandbox(d, c, Object.keys(c.config.ExposedPorts ?? {}));
+    const { args, binds } = await processArgs(d, c, [...sandbox.mounts, ...mounts.binds]);
     const env = c.config.Env.some((e) => e.startsWith('HOME=')) ? c.config.Env : [...c.config.Env, `HOME=${user.home}`];
     const task = await d.tasks.create({
       id: c.id, hostname: c.config.Hostname, rootfs: c.rootfsDir, args, env, cwd: c.config.WorkingDir || '/',
-      uid: user.uid, gid: user.gid, additionalGids: user.additionalGids, binds,
-      hostNetwork: c.hostConfig.NetworkMode === 'host',
+      uid: user.uid, gid: user.gid, additionalGids: user.additionalGids, binds, tmpfs: mounts.tmpfs,
+      hostNetwork: sandbox.hostNetwork, netnsPath: sandbox.netnsPath,
+      resources: ociResources(resourcesOf(c.hostConfig)),
     }, {
       stdin: c.config.OpenStdin, tty: c.config.Tty,
       // Docker closes a container's stdin when its attached client ends it only with StdinOnce.
@@ -95,14 +100,9 @@ function consoleSize(v: unknown): [number, number] | null {
 }
 
 /** The command line, with the init in front when the container uses one, and its mounts. */
-async function processArgs(d: Engine, c: Container): Promise<{ args: string[]; binds: BindMount[] }> {
+async function processArgs(d: Engine, c: Container, mounts: BindMount[]): Promise<{ args: string[]; binds: BindMount[] }> {
   const argv = [c.record.Path, ...c.record.Args];
-  const binds: BindMount[] = [];
-  for (const spec of c.hostConfig.Binds ?? []) {
-    const b = parseBind(spec);
-    await mkdir(b.source, { recursive: true });
-    binds.push(b);
-  }
+  const binds = [...mounts];
   const settings = stopSettings(d, c);
   if (!settings.init) return { args: argv, binds };
   binds.push({ source: d.config.initPath, destination: INIT_DEST, readonly: true });
@@ -122,6 +122,8 @@ async function failStart(d: Engine, c: Container, err: unknown): Promise<never> 
   const typed = err instanceof MoorageError ? err : new SystemError(messageOf(err), { code: 'MOORAGE_START_FAILED', cause: err });
   c.record.Task = null;
   await d.tasks.delete(c.id, true).catch((e: Error) => d.log.warn({ err: e, id: c.id }, 'runtime delete after a failed start failed'));
+  await teardownSandbox(d, c);
+  await releaseMounts(d, c);
   await unmountOverlay(c.rootfsDir).catch((e: Error) => d.log.warn({ err: e, id: c.id }, 'unmount after a failed start failed'));
   await d.exits.forget(c.id);
   c.state.setStartFailed(START_EXIT_CODES[typed.code] ?? 128, typed.message);

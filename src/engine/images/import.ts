@@ -1,6 +1,6 @@
 /**
  * `docker import`: a tarball becomes a one-layer image, with optional Dockerfile-style
- * `changes` (CMD, ENTRYPOINT, ENV, WORKDIR, USER, LABEL, STOPSIGNAL). A bad archive writes
+ * `changes` (CMD, ENTRYPOINT, ENV, WORKDIR, USER, LABEL, STOPSIGNAL, EXPOSE, VOLUME). A bad archive writes
  * nothing.
  * @module
  */
@@ -39,7 +39,7 @@ export function importTags(repo?: string, tag?: string): string[] {
   return [`${name}:${t || 'latest'}`];
 }
 
-/** Applies Dockerfile-style changes to an image config. */
+/** Applies Dockerfile-style changes (CMD ENTRYPOINT WORKDIR USER STOPSIGNAL ENV LABEL EXPOSE VOLUME) to an image config. */
 export function applyChanges(cfg: ImageConfig, changes: string[]): ImageConfig {
   const out = { ...cfg, Env: [...cfg.Env], Labels: { ...cfg.Labels } };
   for (const change of changes.flatMap((c) => c.split('\n')).map((c) => c.trim()).filter(Boolean)) {
@@ -59,6 +59,17 @@ export function applyChanges(cfg: ImageConfig, changes: string[]): ImageConfig {
         out.Env = [...out.Env.filter((e) => e.split('=')[0] !== key), kv];
         break;
       }
+      case 'EXPOSE':
+        for (const p of arg.split(/\s+/).filter(Boolean)) {
+          if (!/^\d+(\/(tcp|udp|sctp))?$/i.test(p)) throw new InvalidParameter(`invalid containerPort: ${p}`);
+          out.ExposedPorts = { ...out.ExposedPorts, [p.includes('/') ? p.toLowerCase() : `${p}/tcp`]: {} };
+        }
+        break;
+      case 'VOLUME':
+        for (const v of arg.startsWith('[') ? parseJsonList(arg) : arg.split(/\s+/).filter(Boolean)) {
+          out.Volumes = { ...out.Volumes, [v]: {} };
+        }
+        break;
       case 'LABEL': {
         const eq = arg.indexOf('=');
         if (eq < 0) throw new InvalidParameter(`invalid change: ${change}`);

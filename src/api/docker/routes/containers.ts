@@ -12,13 +12,16 @@ import { killContainer, killSignal } from '../../../engine/containers/kill.ts';
 import { listContainers } from '../../../engine/containers/list.ts';
 import { pauseContainer, unpauseContainer } from '../../../engine/containers/pause.ts';
 import { removeContainer } from '../../../engine/containers/remove.ts';
+import { containerSizes } from '../../../engine/disk-usage.ts';
+import { pruneContainers } from '../../../engine/containers/prune.ts';
+import { renameContainer } from '../../../engine/containers/rename.ts';
 import { restartContainer } from '../../../engine/containers/restart.ts';
 import { startContainer } from '../../../engine/containers/start.ts';
 import { stopContainer } from '../../../engine/containers/stop.ts';
 import { parseWaitCondition, waitContainer } from '../../../engine/containers/wait.ts';
 import { containerView, getContainer } from '../../../engine/containers/view.ts';
 import { InvalidParameter, SystemError, messageOf } from '../../../errors.ts';
-import { drained, flag, intParam, param, readJson, sendEmpty, sendJson, startStream, type Ctx, type Route } from '../http.ts';
+import { discardBody, drained, flag, intParam, param, readJson, sendEmpty, sendJson, startStream, type Ctx, type Route } from '../http.ts';
 import { formatTimeNano } from '../timestamps.ts';
 import { hijack } from '../hijack.ts';
 import { frame, STREAM } from '../mux.ts';
@@ -46,16 +49,31 @@ export const containerRoutes: Route[] = [
       all: flag(ctx.query, 'all'), limit: intParam(ctx.query, 'limit'), filters: ctx.query.get('filters') ?? undefined,
     });
     const now = Date.now();
-    sendJson(ctx, 200, list.map((c) => containerSummary(containerView(ctx.daemon, c, now))));
+    const withSize = flag(ctx.query, 'size');
+    sendJson(ctx, 200, await Promise.all(list.map(async (c) => ({
+      ...containerSummary(containerView(ctx.daemon, c, now), ctx.version), ...(withSize ? await containerSizes(ctx.daemon, c) : {}),
+    }))));
+  }],
+
+  ['POST', '/containers/prune', async (ctx) => {
+    await discardBody(ctx);
+    sendJson(ctx, 200, await pruneContainers(ctx.daemon, ctx.query.get('filters') ?? undefined));
+  }],
+
+  ['POST', '/containers/:id/rename', async (ctx) => {
+    const c = lookup(ctx);
+    await discardBody(ctx);
+    await renameContainer(ctx.daemon, c, ctx.query.get('name') ?? '');
+    sendEmpty(ctx, 204);
   }],
 
   ['GET', '/containers/:id/json', async (ctx) => {
-    sendJson(ctx, 200, containerInspect(containerView(ctx.daemon, lookup(ctx))));
+    sendJson(ctx, 200, containerInspect(containerView(ctx.daemon, lookup(ctx)), ctx.version));
   }],
 
   ['POST', '/containers/:id/start', async (ctx) => {
     const c = lookup(ctx);
-    await drain(ctx);
+    await discardBody(ctx);
     await startContainer(ctx.daemon, c);
     sendEmpty(ctx, 204);
   }],
@@ -63,7 +81,7 @@ export const containerRoutes: Route[] = [
   ['POST', '/containers/:id/stop', async (ctx) => {
     const c = lookup(ctx);
     const opts = stopOptions(ctx);
-    await drain(ctx); // dockerode also sends {"t":N} as a body: ignored
+    await discardBody(ctx); // dockerode also sends {"t":N} as a body: ignored
     await stopContainer(ctx.daemon, c, opts);
     sendEmpty(ctx, 204);
   }],
@@ -76,7 +94,7 @@ export const containerRoutes: Route[] = [
     } catch (err) {
       throw new SystemError(messageOf(err));
     }
-    await drain(ctx);
+    await discardBody(ctx);
     await restartContainer(ctx.daemon, c, opts);
     sendEmpty(ctx, 204);
   }],
@@ -84,7 +102,7 @@ export const containerRoutes: Route[] = [
   ['POST', '/containers/:id/kill', async (ctx) => {
     const signal = killSignal(ctx.query.get('signal'));
     const c = lookup(ctx);
-    await drain(ctx);
+    await discardBody(ctx);
     await killContainer(ctx.daemon, c, signal);
     sendEmpty(ctx, 204);
   }],
@@ -117,7 +135,7 @@ export const containerRoutes: Route[] = [
 
   ['DELETE', '/containers/:id', async (ctx) => {
     const c = lookup(ctx);
-    await removeContainer(ctx.daemon, c, { force: flag(ctx.query, 'force') });
+    await removeContainer(ctx.daemon, c, { force: flag(ctx.query, 'force'), volumes: flag(ctx.query, 'v') });
     sendEmpty(ctx, 204);
   }],
 
@@ -144,7 +162,7 @@ export const containerRoutes: Route[] = [
   ['POST', '/containers/:id/resize', async (ctx) => {
     const c = lookup(ctx);
     const { rows, cols } = terminalSize(ctx.query.get('h'), ctx.query.get('w'));
-    await drain(ctx);
+    await discardBody(ctx);
     await resizeContainer(ctx.daemon, c, rows, cols);
     sendEmpty(ctx, 200);
   }],
@@ -175,11 +193,3 @@ export const containerRoutes: Route[] = [
 function rawStreamType(ctx: Ctx, tty: boolean): string {
   return !tty && compareVersions(ctx.version, '1.42') >= 0 ? 'application/vnd.docker.multiplexed-stream' : 'application/vnd.docker.raw-stream';
 }
-
-/** Consumes (and ignores) a request body. */
-async function drain(ctx: Ctx): Promise<void> {
-  if (ctx.upgrade) return;
-  for await (const _ of ctx.req) { /* discard */ }
-}
-
-

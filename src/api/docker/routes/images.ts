@@ -40,7 +40,7 @@ export const imageRoutes: Route[] = [
   ['GET', '/images/*', async (ctx) => {
     const rest = ctx.params['*'] ?? '';
     if (!rest.endsWith('/json')) throw new NotFound('page not found');
-    sendJson(ctx, 200, imageInspect(imageView(ctx.daemon, nameOf(ctx, '/json'))));
+    sendJson(ctx, 200, imageInspect(imageView(ctx.daemon, nameOf(ctx, '/json')), ctx.version));
   }],
 
   ['DELETE', '/images/*', async (ctx) => {

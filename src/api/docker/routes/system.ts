@@ -5,6 +5,8 @@
 import { arch, cpus, hostname, release, totalmem } from 'node:os';
 import { BUILD_COMMIT, VERSION } from '../../../version.ts';
 import { systemInfo } from '../../../engine/system.ts';
+import { diskUsage } from '../../../engine/disk-usage.ts';
+import { containerSummary, imageSummary } from '../wire.ts';
 import type { InfoResponse, VersionResponse } from '../../../wire/system.ts';
 import { readEvents, type EngineEvent } from '../../../engine/events.ts';
 import { parseTimestamp } from '../../../engine/containers/logs.ts';
@@ -46,6 +48,17 @@ export const systemRoutes: Route[] = [
       Os: 'linux', Arch: goArch(), KernelVersion: release(), Experimental: false, BuildTime: '',
     };
     sendJson(ctx, 200, version);
+  }],
+
+  ['GET', '/system/df', async (ctx) => {
+    const du = await diskUsage(ctx.daemon);
+    sendJson(ctx, 200, {
+      LayersSize: du.layersSize,
+      Images: du.images.map(imageSummary),
+      Containers: du.containers.map((c) => ({ ...containerSummary(c.view, ctx.version), ...c.sizes })),
+      Volumes: [],
+      BuildCache: [],
+    });
   }],
 
   ['GET', '/info', async (ctx) => {
