@@ -3,7 +3,7 @@
  * the process, its rootfs, mounts and namespaces, with Docker's defaults.
  * @module
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_CAPS } from './capabilities.ts';
 
@@ -102,4 +102,13 @@ function depth(path: string): number {
 /** Writes `config.json` into the bundle directory. */
 export async function writeBundle(bundleDir: string, b: BundleSpec): Promise<void> {
   await writeFile(join(bundleDir, 'config.json'), JSON.stringify(buildSpec(b)));
+}
+
+/** The spec a container last ran with (`config.json` of its bundle), or null before its first start. */
+export async function readSpec(bundleDir: string): Promise<Record<string, unknown> | null> {
+  try {
+    return JSON.parse(await readFile(join(bundleDir, 'config.json'), 'utf8')) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
 }

@@ -35,10 +35,6 @@ export function safeEntryPath(name: string): string {
   return norm === '' ? '.' : norm;
 }
 
-const S_IFCHR = 0o020000;
-const S_IFBLK = 0o060000;
-const S_IFIFO = 0o010000;
-
 /**
  * Extracts `input` (tar, optionally gzip) into the directory `root` (created if missing). On a
  * bad entry it throws {@link InvalidParameter}; the caller deletes `root`, so nothing is kept.
@@ -46,9 +42,7 @@ const S_IFIFO = 0o010000;
 export async function extractLayer(input: Readable, root: string, onBytes?: (n: number) => void): Promise<Extracted> {
   await mkdir(root, { recursive: true });
   const hash = createHash('sha256');
-  const head = await firstBytes(input);
-  const source = head.gzip ? head.stream.pipe(createGunzip()) : head.stream;
-  source.on('error', () => {}); // reported through the reader's iteration
+  const source = await tarStream(input);
   const tapped = (async function* () {
     try {
       for await (const chunk of source as AsyncIterable<Buffer>) {
@@ -82,15 +76,15 @@ async function writeEntry(u: Unpacker, e: TarEntry): Promise<number> {
   const path = safeEntryPath(e.name);
   const meta: EntryMeta = { mode: e.mode, uid: e.uid, gid: e.gid, mtime: e.mtime, xattrs: e.xattrs };
   if (path === '.' && e.type !== 'directory') throw new InvalidParameter(`invalid tar entry "${e.name}": the root must be a directory`, 'MOORAGE_INVALID_ARCHIVE');
-  switch (e.type) {
-    case 'directory': await u.dir(path, meta); return 0;
-    case 'file': await u.file(path, meta, e.size, e.body); return e.size;
-    case 'symlink': await u.symlink(path, e.linkname, meta); return 0;
-    case 'link': await u.hardlink(path, safeEntryPath(e.linkname), meta); return 0;
-    case 'char': await u.node(path, { ...meta, mode: meta.mode | S_IFCHR }, e.devmajor, e.devminor); return 0;
-    case 'block': await u.node(path, { ...meta, mode: meta.mode | S_IFBLK }, e.devmajor, e.devminor); return 0;
-    case 'fifo': await u.node(path, { ...meta, mode: meta.mode | S_IFIFO }, 0, 0); return 0;
-  }
+  return u.entry(path, e, meta, e.type === 'link' ? safeEntryPath(e.linkname) : '');
+}
+
+/** The tar stream inside `input`: gunzipped when it starts with gzip's magic bytes. */
+export async function tarStream(input: Readable): Promise<Readable> {
+  const head = await firstBytes(input);
+  const source = head.gzip ? head.stream.pipe(createGunzip()) : head.stream;
+  source.on('error', () => {}); // reported through the reader's iteration
+  return source;
 }
 
 /** Peeks at the first bytes to tell gzip from plain tar, keeping them in the stream. */

@@ -12,6 +12,7 @@ import type { Engine } from '../../engine/engine.ts';
 import { InvalidParameter, MoorageError, NotFound } from '../../errors.ts';
 import { statusFor } from './error-status.ts';
 import { COMMON_HEADERS, sendError, type Ctx, type Route } from './http.ts';
+import { archiveRoutes } from './routes/archive.ts';
 import { containerRoutes } from './routes/containers.ts';
 import { execRoutes } from './routes/exec.ts';
 import { resourceRoutes } from './routes/resources.ts';
@@ -42,7 +43,7 @@ function router(routes: Route[]) {
 export class ApiServer {
   readonly #daemon: Engine;
   readonly #server: Server;
-  readonly #route = router([...systemRoutes, ...containerRoutes, ...resourceRoutes, ...execRoutes, ...imageRoutes, ...networkRoutes, ...volumeRoutes]);
+  readonly #route = router([...systemRoutes, ...containerRoutes, ...archiveRoutes, ...resourceRoutes, ...execRoutes, ...imageRoutes, ...networkRoutes, ...volumeRoutes]);
 
   constructor(daemon: Engine) {
     this.#daemon = daemon;

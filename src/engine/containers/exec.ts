@@ -6,11 +6,11 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { Container } from '../../container/container.ts';
 import type { ExecConfig, ExecRecord } from '../../container/execs.ts';
 import { Conflict, InvalidParameter, MoorageError, messageOf } from '../../errors.ts';
 import { AttachSession, resizeTerminal } from '../../runtime/attach.ts';
+import { readSpec } from '../../runtime/bundle.ts';
 import { ALL_CAPS } from '../../runtime/capabilities.ts';
 import { execPaths, launchExec, readExecExit } from '../../runtime/exec.ts';
 import { followLog, type LogRecord } from '../../runtime/k8s-log.ts';
@@ -190,7 +190,8 @@ export async function resizeExec(d: Engine, e: ExecRecord, rows: number, cols: n
  * exec's command, terminal, user, working directory and environment over it.
  */
 async function processSpec(c: Container, e: ExecRecord): Promise<Record<string, unknown>> {
-  const spec = JSON.parse(await readFile(`${c.bundleDir}/config.json`, 'utf8')) as { process: Record<string, unknown> };
+  const spec = await readSpec(c.bundleDir) as { process: Record<string, unknown> } | null;
+  if (!spec) throw new Conflict(`container ${c.id} has no runtime spec`);
   const base = spec.process;
   const env = new Map<string, string>();
   for (const kv of [...(base.env as string[] ?? []), ...(e.Config.Tty ? ['TERM=xterm'] : []), ...e.Config.Env]) env.set(kv.split('=')[0]!, kv);

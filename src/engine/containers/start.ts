@@ -7,7 +7,8 @@
 import { chmod, writeFile } from 'node:fs/promises';
 import type { Container } from '../../container/container.ts';
 import { Conflict, MoorageError, NotModified, SystemError, messageOf, type ErrorCode } from '../../errors.ts';
-import { mountOverlay, unmountOverlay } from '../../snapshots/overlay.ts';
+import { unmountOverlay } from '../../snapshots/overlay.ts';
+import { mountRootfs } from './rootfs-lease.ts';
 import { resolveUser } from './user.ts';
 import type { BindMount } from '../../runtime/bundle.ts';
 import { ociResources, resourcesOf } from './resources.ts';
@@ -51,7 +52,7 @@ async function run(d: Engine, c: Container, manual: boolean): Promise<void> {
   const image = d.images.find(c.record.Image);
   if (!image) throw new Conflict(`cannot start container ${c.name}: its image ${c.record.Image} is gone`);
   try {
-    await mountOverlay({ lower: d.images.rootfs(image), upper: c.upperDir, work: c.workDir, merged: c.rootfsDir });
+    await mountRootfs(d, c);
     const user = await resolveUser(c.rootfsDir, c.config.User);
     const mounts = await mountsForStart(d, c);
     const sandbox = await setupSandbox(d, c, Object.keys(c.config.ExposedPorts ?? {}));

@@ -15,20 +15,27 @@ export interface ResolvedUser {
   home: string;
 }
 
-async function table(rootfs: string, file: string): Promise<string[][]> {
-  try {
-    return (await readFile(join(rootfs, 'etc', file), 'utf8')).split('\n')
-      .filter((l) => l && !l.startsWith('#')).map((l) => l.split(':'));
-  } catch {
-    return [];
-  }
+/** Reads one of a root's account files (`passwd`, `group`); null when it has none. */
+export type EtcReader = (file: 'passwd' | 'group') => Promise<string | null>;
+
+/** The account files at the host path of a rootfs. */
+function hostEtc(rootfs: string): EtcReader {
+  return (file) => readFile(join(rootfs, 'etc', file), 'utf8').catch(() => null);
 }
 
-/** Resolves `spec` in `rootfs`. Unknown names are an {@link InvalidParameter}. */
-export async function resolveUser(rootfs: string, spec: string): Promise<ResolvedUser> {
+async function table(etc: EtcReader, file: 'passwd' | 'group'): Promise<string[][]> {
+  return ((await etc(file)) ?? '').split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(':'));
+}
+
+/**
+ * Resolves `spec` against the account files of `rootfs` (a host path, or a reader of them).
+ * Unknown names are an {@link InvalidParameter}.
+ */
+export async function resolveUser(rootfs: string | EtcReader, spec: string): Promise<ResolvedUser> {
+  const etc = typeof rootfs === 'string' ? hostEtc(rootfs) : rootfs;
   const [userPart = '', groupPart] = spec.split(':');
-  const passwd = await table(rootfs, 'passwd');
-  const groups = await table(rootfs, 'group');
+  const passwd = await table(etc, 'passwd');
+  const groups = await table(etc, 'group');
   let uid = 0, gid = 0, home = '/root', name = 'root';
   if (userPart) {
     const row = passwd.find((r) => r[0] === userPart) ?? (/^\d+$/.test(userPart) ? passwd.find((r) => r[2] === userPart) : undefined);
