@@ -3,7 +3,8 @@
  * /etc/passwd and /etc/group, as runc's libcontainer/user does.
  * @module
  */
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidParameter } from '../../errors.ts';
 
@@ -18,9 +19,32 @@ export interface ResolvedUser {
 /** Reads one of a root's account files (`passwd`, `group`); null when it has none. */
 export type EtcReader = (file: 'passwd' | 'group') => Promise<string | null>;
 
-/** The account files at the host path of a rootfs. */
+/** Account files larger than this are not account files. */
+const MAX_ACCOUNT_FILE = 4 * 1024 * 1024;
+
+/**
+ * The account files at the host path of a rootfs, read without following a symlink: the
+ * container controls its /etc, and a link there must not make the engine read a host file.
+ * (A rootfs whose /etc or account files are symlinks reads as having none.)
+ */
 function hostEtc(rootfs: string): EtcReader {
-  return (file) => readFile(join(rootfs, 'etc', file), 'utf8').catch(() => null);
+  return async (file) => {
+    let dir, fh;
+    try {
+      // The file is looked up in the directory that was opened (through its /proc/self/fd
+      // link), so swapping /etc for a link meanwhile changes nothing.
+      dir = await open(join(rootfs, 'etc'), constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+      fh = await open(`/proc/self/fd/${dir.fd}/${file}`, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+      const st = await fh.stat();
+      if (!st.isFile() || st.size > MAX_ACCOUNT_FILE) return null;
+      return await fh.readFile('utf8');
+    } catch {
+      return null;
+    } finally {
+      await fh?.close();
+      await dir?.close();
+    }
+  };
 }
 
 async function table(etc: EtcReader, file: 'passwd' | 'group'): Promise<string[][]> {

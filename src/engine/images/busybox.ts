@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { SystemError } from '../../errors.ts';
@@ -34,6 +34,8 @@ export async function ensureBusybox(store: ImageStore): Promise<ImageRecord> {
   const scratch = await store.scratch();
   const root = join(scratch, 'rootfs');
   for (const d of DIRS) await mkdir(join(root, d), { recursive: true });
+  // Sticky and world-writable, as in Docker's busybox: any user may make files there.
+  for (const d of ['tmp', 'var/tmp']) await chmod(join(root, d), 0o1777);
   await copyFile(BUSYBOX_PATH, join(root, 'bin/busybox'));
   const { stdout } = await run(BUSYBOX_PATH, ['--list-full']);
   for (const applet of stdout.split('\n').filter(Boolean)) {
