@@ -24,6 +24,8 @@ export const ERROR_CODES = {
   /** A path that does not exist in a container's filesystem (`docker cp`: `Could not find the file …`). */
   MOORAGE_NO_SUCH_PATH: 'not-found',
   MOORAGE_INVALID_PARAMETER: 'invalid',
+  /** A setting moorage does not apply (a HostConfig field, a security option): refused, never ignored. */
+  MOORAGE_UNSUPPORTED_SETTING: 'invalid',
   MOORAGE_INVALID_SIGNAL: 'invalid',
   MOORAGE_INVALID_ARCHIVE: 'invalid',
   /** A path in a container's filesystem that loops through its symlinks. */

@@ -11,7 +11,7 @@ import type { ExecConfig, ExecRecord } from '../../container/execs.ts';
 import { Conflict, InvalidParameter, MoorageError, messageOf } from '../../errors.ts';
 import { AttachSession, resizeTerminal } from '../../runtime/attach.ts';
 import { readSpec } from '../../runtime/bundle.ts';
-import { ALL_CAPS } from '../../runtime/capabilities.ts';
+import { availableCaps } from '../../runtime/capabilities.ts';
 import { execPaths, launchExec, readExecExit } from '../../runtime/exec.ts';
 import { followLog, type LogRecord } from '../../runtime/k8s-log.ts';
 import type { Engine } from '../engine.ts';
@@ -203,6 +203,9 @@ async function processSpec(c: Container, e: ExecRecord): Promise<Record<string, 
     const u = await resolveUser(c.rootfsDir, e.Config.User);
     out.user = { uid: u.uid, gid: u.gid, additionalGids: u.additionalGids };
   }
-  if (e.Config.Privileged) out.capabilities = { bounding: ALL_CAPS, effective: ALL_CAPS, permitted: ALL_CAPS };
+  if (e.Config.Privileged) {
+    const all = availableCaps();
+    out.capabilities = { bounding: all, effective: all, permitted: all };
+  }
   return out;
 }

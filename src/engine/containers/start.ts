@@ -12,6 +12,7 @@ import { mountRootfs } from './rootfs-lease.ts';
 import { resolveUser } from './user.ts';
 import type { BindMount } from '../../runtime/bundle.ts';
 import { ociResources, resourcesOf } from './resources.ts';
+import { securitySpec } from './security.ts';
 import type { Engine } from '../engine.ts';
 import { setupSandbox, teardownSandbox } from '../networks/sandbox.ts';
 import { mountsForStart, releaseMounts } from '../volumes/mounts.ts';
@@ -53,7 +54,7 @@ async function run(d: Engine, c: Container, manual: boolean): Promise<void> {
   if (!image) throw new Conflict(`cannot start container ${c.name}: its image ${c.record.Image} is gone`);
   try {
     await mountRootfs(d, c);
-    const user = await resolveUser(c.rootfsDir, c.config.User);
+    const user = await resolveUser(c.rootfsDir, c.config.User, (c.hostConfig.GroupAdd as string[] | undefined) ?? []);
     const mounts = await mountsForStart(d, c);
     const sandbox = await setupSandbox(d, c, Object.keys(c.config.ExposedPorts ?? {}));
     const { args, binds } = await processArgs(d, c, [...sandbox.mounts, ...mounts.binds]);
@@ -63,6 +64,7 @@ async function run(d: Engine, c: Container, manual: boolean): Promise<void> {
       uid: user.uid, gid: user.gid, additionalGids: user.additionalGids, binds, tmpfs: mounts.tmpfs,
       hostNetwork: sandbox.hostNetwork, netnsPath: sandbox.netnsPath,
       resources: ociResources(resourcesOf(c.hostConfig)),
+      security: securitySpec(c.hostConfig, sandbox.hostNetwork),
     }, {
       stdin: c.config.OpenStdin, tty: c.config.Tty,
       // Docker closes a container's stdin when its attached client ends it only with StdinOnce.

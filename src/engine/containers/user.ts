@@ -53,9 +53,9 @@ async function table(etc: EtcReader, file: 'passwd' | 'group'): Promise<string[]
 
 /**
  * Resolves `spec` against the account files of `rootfs` (a host path, or a reader of them).
- * Unknown names are an {@link InvalidParameter}.
+ * `groupAdd` adds supplementary groups. Unknown names are an {@link InvalidParameter}.
  */
-export async function resolveUser(rootfs: string | EtcReader, spec: string): Promise<ResolvedUser> {
+export async function resolveUser(rootfs: string | EtcReader, spec: string, groupAdd: string[] = []): Promise<ResolvedUser> {
   const etc = typeof rootfs === 'string' ? hostEtc(rootfs) : rootfs;
   const [userPart = '', groupPart] = spec.split(':');
   const passwd = await table(etc, 'passwd');
@@ -80,5 +80,12 @@ export async function resolveUser(rootfs: string | EtcReader, spec: string): Pro
   const additionalGids = name
     ? groups.filter((r) => (r[3] ?? '').split(',').includes(name)).map((r) => Number(r[2])).filter((g) => g !== gid)
     : [];
-  return { uid, gid, additionalGids, home };
+  // `--group-add`: names from the container's group file, or numbers.
+  for (const g of groupAdd) {
+    const row = groups.find((r) => r[0] === g);
+    if (row) additionalGids.push(Number(row[2]));
+    else if (/^\d+$/.test(g)) additionalGids.push(Number(g));
+    else throw new InvalidParameter(`Unable to find group ${g}: no matching entries in group file`);
+  }
+  return { uid, gid, additionalGids: [...new Set(additionalGids)], home };
 }
