@@ -10,6 +10,8 @@ import type { TestDaemon } from '../test/helpers/daemon.ts';
 /** Per-run times in ms. */
 export interface ExecBench {
   exec: number[];
+  /** In a container without a seccomp filter: runc compiles the filter for each exec (~25 ms here). */
+  execUnconfined: number[];
   run: number[];
 }
 
@@ -17,17 +19,25 @@ export interface ExecBench {
 export async function execBench(d: TestDaemon, runs: number): Promise<ExecBench> {
   const client = new MoorageClient({ host: d.host });
   const { Id } = await client.containers.create({ Image: 'busybox', Cmd: ['sleep', '1000'], HostConfig: { NetworkMode: 'none' } });
+  const { Id: open } = await client.containers.create({ Image: 'busybox', Cmd: ['sleep', '1000'],
+    HostConfig: { NetworkMode: 'none', SecurityOpt: ['seccomp=unconfined'] } });
   const exec: number[] = [];
+  const execUnconfined: number[] = [];
   const run: number[] = [];
-  try {
-    await client.containers.start(Id);
-    await client.execs.run(Id, ['true']); // warm-up
+  const execs = async (id: string, out: number[]) => {
+    await client.execs.run(id, ['true']); // warm-up
     for (let i = 0; i < runs; i++) {
       const t0 = performance.now();
-      const r = await client.execs.run(Id, ['true']);
-      exec.push(performance.now() - t0);
+      const r = await client.execs.run(id, ['true']);
+      out.push(performance.now() - t0);
       if (r.exitCode !== 0) throw new Error(`exec exited ${r.exitCode}`);
     }
+  };
+  try {
+    await client.containers.start(Id);
+    await client.containers.start(open);
+    await execs(Id, exec);
+    await execs(open, execUnconfined);
     for (let i = 0; i < runs; i++) {
       const t0 = performance.now();
       const c = await client.containers.create({ Image: 'busybox', Cmd: ['true'], HostConfig: { NetworkMode: 'none' } });
@@ -42,7 +52,8 @@ export async function execBench(d: TestDaemon, runs: number): Promise<ExecBench>
     }
   } finally {
     await client.containers.remove(Id, { force: true }).catch(() => {});
+    await client.containers.remove(open, { force: true }).catch(() => {});
     client.close();
   }
-  return { exec, run };
+  return { exec, execUnconfined, run };
 }

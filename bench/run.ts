@@ -86,6 +86,7 @@ try {
   row('one stop alone (moorage-init)', parInit.one, 'reference');
   row(`ten stops at once (moorage-init): ${ratio(parInit)}`, parInit.ten, '<= 4x one stop');
   row('exec of true (create, start attached, exit code)', ex.exec, '<= 25 ms');
+  row('exec of true, container without seccomp filter', ex.execUnconfined, 'reference');
   row('run of true (create, attach, start, wait, rm)', ex.run, 'reference');
   row('CLI start-up: moorage --version', cli.version, '<= 120 ms');
   row('CLI start-up + one call: moorage ps', cli.ps, '<= 120 ms');

@@ -37,6 +37,13 @@ export async function createContainer(d: Engine, name: string | undefined, body:
   const image = d.images.find(body.Image);
   if (!image) throw new NotFound(`No such image: ${body.Image}`, 'MOORAGE_NO_SUCH_IMAGE');
 
+  if (body.WorkingDir && !body.WorkingDir.startsWith('/')) {
+    throw new InvalidParameter(`the working directory '${body.WorkingDir}' is invalid, it needs to be an absolute path`);
+  }
+  // The kernel takes at most 64 bytes (sethostname); a bad name would fail only at start.
+  if (body.Hostname && (body.Hostname.length > 64 || !/^[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9])?$/.test(body.Hostname))) {
+    throw new InvalidParameter(`invalid hostname "${body.Hostname.slice(0, 80)}": at most 64 letters, digits, '-', '_' and '.'`);
+  }
   const hc = body.HostConfig ?? {};
   if (typeof hc !== 'object' || Array.isArray(hc)) throw new InvalidParameter('HostConfig must be an object');
   const policy = validatePolicy(hc.RestartPolicy);
