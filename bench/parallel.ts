@@ -13,7 +13,7 @@ const FAST_EXIT = ['sh', '-c', 'trap "exit 0" TERM; sleep 1000 & wait'];
 export async function parallelStops(d: TestDaemon, opts: { rounds: number; init: boolean }): Promise<{ one: number[]; ten: number[] }> {
   const v = '/v1.45';
   const make = async () => {
-    const r = await call(d.socket, 'POST', `${v}/containers/create`, { Image: 'busybox', Cmd: FAST_EXIT, HostConfig: { Init: opts.init } });
+    const r = await call(d.socket, 'POST', `${v}/containers/create`, { Image: 'busybox', Cmd: FAST_EXIT, HostConfig: { Init: opts.init, NetworkMode: 'none' } });
     if (r.status !== 201) throw new Error(`create: ${r.status} ${r.body}`);
     const id = (JSON.parse(r.body) as { Id: string }).Id;
     const s = await call(d.socket, 'POST', `${v}/containers/${id}/start`);

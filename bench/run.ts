@@ -7,13 +7,16 @@
  *  - CLI start-up (`moorage --version`, `moorage ps`) against `docker --version`;
  *  - the idle engine's resident memory;
  *  - create+start on the default bridge network against `--network none`, and the time a
- *    published port takes to answer on 127.0.0.1 after `start` returns.
+ *    published port takes to answer on 127.0.0.1 after `start` returns;
+ *  - exec of `true` in a running container (through the SDK, attached as the CLI does) next to
+ *    a whole run of `true`;
  *  - a cold pull of a 150 MB image from a local registry, next to Docker 20.10's (bench/pull.ts).
  * Run with `npm run bench`. Prints a table; timings are not asserted anywhere.
  */
 import { startDaemon } from '../test/helpers/daemon.ts';
 import { call, median } from './api.ts';
 import { networkBench } from './network.ts';
+import { execBench } from './exec.ts';
 import { parallelStops } from './parallel.ts';
 import { cliStartup, idleRssMb } from './startup.ts';
 import { pullBench } from './pull.ts';
@@ -26,7 +29,8 @@ try {
   const rss = await idleRssMb(d, 12_000); // long enough for V8's idle-time collection
   const v = '/v1.45';
   const create = async (cmd: string[], init: boolean) => {
-    const r = await call(d.socket, 'POST', `${v}/containers/create`, { Image: 'busybox', Cmd: cmd, HostConfig: { Init: init } });
+    // No network: these rows measure the engine's own work (the network rows measure netavark's).
+    const r = await call(d.socket, 'POST', `${v}/containers/create`, { Image: 'busybox', Cmd: cmd, HostConfig: { Init: init, NetworkMode: 'none' } });
     if (r.status !== 201) throw new Error(`create: ${r.status} ${r.body}`);
     return (JSON.parse(r.body) as { Id: string }).Id;
   };
@@ -67,12 +71,13 @@ try {
   const parInit = await parallelStops(d, { rounds, init: true });
   const cli = await cliStartup(d, RUNS);
   const net = await networkBench(d, RUNS);
+  const ex = await execBench(d, RUNS);
 
   const row = (name: string, xs: number[], target: string, unit = 'ms') =>
     console.log(`${name.padEnd(48)} ${median(xs).toFixed(1).padStart(7)} ${unit}   (min ${Math.min(...xs).toFixed(1)}, max ${Math.max(...xs).toFixed(1)}; target ${target})`);
   const ratio = (p: { one: number[]; ten: number[] }) => `${(median(p.ten) / median(p.one)).toFixed(1)}x one stop`;
   console.log(`moorage bench: medians over ${RUNS} runs (${rounds} rounds of parallel stops), runtime runc, API over the unix socket`);
-  row('create+start (default: bridge network)', createStart, '<= 60 ms without a network');
+  row('create+start (--network none)', createStart, '<= 60 ms');
   row('create+start, --network bridge (netavark)', net.bridge, 'reference');
   row('create+start, --network none', net.none, 'reference');
   row('published port answers on 127.0.0.1 after start', net.portAnswer, 'reference');
@@ -82,6 +87,9 @@ try {
   row(`ten stops at once (no init): ${ratio(parNoInit)}`, parNoInit.ten, '<= 4x one stop');
   row('one stop alone (moorage-init)', parInit.one, 'reference');
   row(`ten stops at once (moorage-init): ${ratio(parInit)}`, parInit.ten, '<= 4x one stop');
+  row('exec of true (create, start attached, exit code)', ex.exec, '<= 25 ms');
+  row('exec of true, container without seccomp filter', ex.execUnconfined, 'reference');
+  row('run of true (create, attach, start, wait, rm)', ex.run, 'reference');
   row('CLI start-up: moorage --version', cli.version, '<= 120 ms');
   row('CLI start-up + one call: moorage ps', cli.ps, '<= 120 ms');
   row('docker --version (for reference)', cli.docker, 'reference');

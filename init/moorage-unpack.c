@@ -9,7 +9,11 @@
  * attributes and times are applied through file descriptors, and hard links are made from the
  * descriptor of the resolved target, so no later entry can redirect an earlier one's metadata.
  *
- *   moorage-unpack --root DIR [--in-root]
+ *   moorage-unpack --root DIR [--in-root] [--keep-kinds]
+ *
+ * --keep-kinds refuses an entry that would replace a directory with a non-directory or the
+ * reverse (Docker's `noOverwriteDirNonDir`, which `docker cp` always sets); without it a later
+ * entry replaces whatever is there, as tar does.
  *
  * Request: a 56-byte header (little-endian)
  *   u8 op, u8 0, u16 0, u32 mode, u32 uid, u32 gid, i64 mtime_sec, u32 mtime_nsec,
@@ -59,6 +63,7 @@ _Static_assert(sizeof(struct header) == 56, "header layout");
 static int root_fd = -1;
 static uint64_t resolve_flags = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
 static const char *current = "";
+static bool keep_kinds;
 
 /* Directories whose times are set last: adding children changes them. */
 static struct dir_time {
@@ -215,6 +220,10 @@ static bool clear_for(int pfd, const char *name, bool want_dir)
 		return false;
 	if (want_dir && S_ISDIR(st.st_mode))
 		return true;
+	if (keep_kinds && S_ISDIR(st.st_mode))
+		bad("cannot overwrite directory with non-directory");
+	if (keep_kinds && want_dir)
+		bad("cannot overwrite non-directory with directory");
 	remove_tree(pfd, name);
 	return false;
 }
@@ -428,13 +437,15 @@ int main(int argc, char **argv)
 			root = argv[++i];
 		else if (!strcmp(argv[i], "--in-root"))
 			resolve_flags = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+		else if (!strcmp(argv[i], "--keep-kinds"))
+			keep_kinds = true;
 		else {
-			fprintf(stderr, "usage: moorage-unpack --root DIR [--in-root]\n");
+			fprintf(stderr, "usage: moorage-unpack --root DIR [--in-root] [--keep-kinds]\n");
 			return 2;
 		}
 	}
 	if (!root) {
-		fprintf(stderr, "usage: moorage-unpack --root DIR [--in-root]\n");
+		fprintf(stderr, "usage: moorage-unpack --root DIR [--in-root] [--keep-kinds]\n");
 		return 2;
 	}
 	root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -29,13 +29,21 @@ export const ERROR_CODES = {
   MOORAGE_NO_SUCH_NETWORK: 'not-found',
   MOORAGE_NO_SUCH_VOLUME: 'not-found',
   MOORAGE_NO_SUCH_EXEC: 'not-found',
+  /** A path that does not exist in a container's filesystem (`docker cp`: `Could not find the file …`). */
+  MOORAGE_NO_SUCH_PATH: 'not-found',
   MOORAGE_INVALID_PARAMETER: 'invalid',
+  /** A setting moorage does not apply (a HostConfig field, a security option): refused, never ignored. */
+  MOORAGE_UNSUPPORTED_SETTING: 'invalid',
   MOORAGE_INVALID_SIGNAL: 'invalid',
   MOORAGE_INVALID_ARCHIVE: 'invalid',
   /** Not a valid image reference (`invalid reference format`). */
   MOORAGE_INVALID_REFERENCE: 'invalid',
   /** A blob whose content does not match its digest or size (a pulled or loaded layer, config or manifest). */
   MOORAGE_BLOB_INVALID: 'invalid',
+  /** A path in a container's filesystem that loops through its symlinks. */
+  MOORAGE_SYMLINK_LOOP: 'invalid',
+  /** A copy into a container whose destination is not a directory (`extraction point is not a directory`). */
+  MOORAGE_NOT_A_DIRECTORY: 'invalid',
   /** The container's command does not exist (a start fails with exit code 127). */
   MOORAGE_COMMAND_NOT_FOUND: 'invalid',
   /** The container's command cannot be executed (a start fails with exit code 126). */

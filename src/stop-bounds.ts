@@ -24,11 +24,22 @@ export function killWorstCaseMs(): number {
   return KILL_WAIT_MS + DIRECT_KILL_WAIT_MS;
 }
 
+/** The longest delay a timer holds (about 24.8 days): a longer one would fire at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * A stop timeout of `t` seconds as a wait in ms; -1 for "until it exits", which is what a
+ * negative `t` asks for and what one longer than a timer can hold amounts to.
+ */
+export function stopWaitMs(t: number): number {
+  return t < 0 || t * 1000 > MAX_TIMER_MS ? -1 : t * 1000;
+}
+
 /**
  * The longest the engine takes to answer a stop with timeout `t` seconds, in ms; undefined for
- * `t < 0`, which waits for the exit however long it takes.
+ * a stop that waits for the exit however long it takes (see {@link stopWaitMs}).
  */
 export function stopWorstCaseMs(t: number): number | undefined {
-  if (t < 0) return undefined;
+  if (stopWaitMs(t) < 0) return undefined;
   return t * 1000 + killWorstCaseMs() + FAILED_KILL_WAIT_MS;
 }

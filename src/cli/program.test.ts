@@ -24,7 +24,7 @@ test('moorage --help lists every verb', async () => {
   const r = await cli(['--help']);
   assert.equal(r.code, 0);
   for (const verb of ['run', 'ps', 'stop', 'kill', 'restart', 'wait', 'logs', 'inspect', 'rm', 'pause', 'unpause',
-    'events', 'images', 'import', 'rmi', 'version', 'info', 'doctor']) {
+    'events', 'images', 'import', 'rmi', 'version', 'info', 'doctor', 'cp', 'export', 'diff']) {
     assert.match(r.stdout, new RegExp(`^  ${verb}\\b`, 'm'), verb);
   }
   assert.match(r.stdout, /-H, --host <address>/);

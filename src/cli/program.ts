@@ -19,6 +19,9 @@ import { registerDoctor } from './commands/doctor.ts';
 import { registerExec } from './commands/exec.ts';
 import { registerResources } from './commands/resources.ts';
 import { registerNetworkVerbs } from './commands/networks.ts';
+import { registerCp } from './commands/cp.ts';
+import { registerExport } from './commands/export.ts';
+import { registerDiff } from './commands/diff.ts';
 import { normalizeBoolFlags } from './argv.ts';
 import { BUILD_COMMIT, VERSION } from '../version.ts';
 
@@ -53,6 +56,9 @@ export function buildProgram(ctx: CliContext, extend?: (program: Command) => voi
   registerExec(program, ctx);
   registerResources(program, ctx);
   registerNetworkVerbs(program, ctx);
+  registerCp(program, ctx);
+  registerExport(program, ctx);
+  registerDiff(program, ctx);
   extend?.(program);
   return program;
 }

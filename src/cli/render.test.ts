@@ -40,7 +40,7 @@ test('run flags become the create body', () => {
   { HOME: '/root' });
   assert.deepEqual(body, { Image: 'busybox', Cmd: ['sleep', '5'], Entrypoint: ['sh'], Env: ['A=1', 'HOME=/root'],
     WorkingDir: '/tmp', User: 'nobody', Labels: { x: 'y' }, StopSignal: 'SIGINT', StopTimeout: 2,
-    AttachStdin: false, AttachStdout: true, AttachStderr: true, Tty: false, OpenStdin: false,
+    AttachStdin: false, AttachStdout: true, AttachStderr: true, Tty: false, OpenStdin: false, StdinOnce: false,
     HostConfig: { Binds: ['/a:/b'], AutoRemove: true, Init: false } });
   assert.equal(createRequest('busybox', [], { env: [], volume: [], label: [] }, {}).HostConfig!.Init, undefined);
 });

@@ -4,7 +4,9 @@
  * output written out, and the terminal's size kept in step with the local window.
  * @module
  */
+import { spawnSync } from 'node:child_process';
 import type { Attachment } from '../client/calls.ts';
+import { DetachScanner, DEFAULT_DETACH_KEYS, parseDetachKeys } from '../detach-keys.ts';
 import type { CliIO } from './context.ts';
 
 /** What a session needs besides the attachment. */
@@ -15,6 +17,14 @@ export interface SessionOptions {
   stdin: boolean;
   /** Sets the remote terminal's size. */
   resize?: (size: { rows: number; cols: number }) => Promise<void>;
+  /** The detach keys the engine watches for (default ctrl-p,ctrl-q). */
+  detachKeys?: string;
+}
+
+/** How a session ended. */
+export interface SessionEnd {
+  /** The detach keys were typed: the process goes on without us. */
+  detached: boolean;
 }
 
 type TtyIn = NodeJS.ReadStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
@@ -30,10 +40,19 @@ export function localSize(io: CliIO): [number, number] | undefined {
  * Runs a session until the process's output ends (it exited, or the detach keys were typed).
  * The local stdin's end closes the process's stdin.
  */
-export async function runSession(io: CliIO, a: Attachment, o: SessionOptions): Promise<void> {
+export async function runSession(io: CliIO, a: Attachment, o: SessionOptions): Promise<SessionEnd> {
+  // The engine ends the stream on the detach keys; watching the same bytes here tells a detach
+  // from the process's end.
+  const scanner = o.stdin ? new DetachScanner(parseDetachKeys(o.detachKeys || DEFAULT_DETACH_KEYS)) : null;
+  let detached = false;
   const input = io.stdin as TtyIn;
   const raw = o.tty && o.stdin && input.isTTY === true && typeof input.setRawMode === 'function';
-  if (raw) input.setRawMode!(true);
+  if (raw) {
+    input.setRawMode!(true);
+    // libuv's raw mode keeps output processing (a newline becomes CR LF), but the remote
+    // terminal already sent CR LF; docker's raw mode turns it off. Leaving raw mode restores it.
+    if (input === process.stdin) spawnSync('stty', ['-opost'], { stdio: ['inherit', 'ignore', 'ignore'] });
+  }
   const out = io.stdout as TtyOut;
   const onResize = () => {
     const size = localSize(io);
@@ -43,7 +62,10 @@ export async function runSession(io: CliIO, a: Attachment, o: SessionOptions): P
     out.on('resize', onResize);
     onResize();
   }
-  const forward = (chunk: Buffer) => { a.input?.write(chunk); };
+  const forward = (chunk: Buffer) => {
+    if (scanner?.feed(chunk).detach) detached = true;
+    a.input?.write(chunk);
+  };
   const ended = () => { a.input?.end(); };
   if (o.stdin && a.input) {
     input.on('data', forward);
@@ -60,4 +82,5 @@ export async function runSession(io: CliIO, a: Attachment, o: SessionOptions): P
     if (raw) input.setRawMode!(false);
     a.close();
   }
+  return { detached };
 }

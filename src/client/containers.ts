@@ -1,17 +1,18 @@
 /**
  * Container operations of the SDK: create, start, stop, kill, restart, wait, pause, unpause,
- * inspect, list, logs, attach, remove, and moorage's doctor.
+ * inspect, list, logs, attach, remove, the container's files (archive stat, get and put,
+ * export, changes), and moorage's doctor.
  * @module
  */
 import type { CallOptions, Transport } from './transport.ts';
 import type { Frame } from './demux.ts';
 import { attachment, call, demux, enc, type Attachment, type OutputStream } from './calls.ts';
-import { ClientTimeout, NotModified } from './errors.ts';
+import { ClientTimeout, errorFromResponse, MoorageError, NotModified, SystemError } from './errors.ts';
 import { killDeadlineMs, stopDeadlineMs } from './deadline.ts';
-import { pipeline, type Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { JsonLines } from './json-lines.ts';
-import type { ContainerCreateRequest, ContainerCreateResponse, ContainerInspect, ContainerStats, ContainerSummary,
-  ContainerTop, ContainerUpdateRequest, DoctorReport, Filters, WaitResponse } from './types.ts';
+import type { ContainerCreateRequest, ContainerCreateResponse, ContainerInspect, ContainerPathStat, ContainerStats, ContainerSummary,
+  ContainerTop, ContainerUpdateRequest, DoctorReport, FilesystemChange, Filters, WaitResponse } from './types.ts';
 
 /** Options of {@link Containers.create}. */
 export interface CreateOptions extends CallOptions {
@@ -113,6 +114,32 @@ export interface RemoveOptions extends CallOptions {
   volumes?: boolean;
 }
 
+/** Options of {@link Containers.putArchive}. */
+export interface PutArchiveOptions extends CallOptions {
+  /** Refuse to replace a directory with a non-directory or the reverse (the docker CLI always sets it). */
+  noOverwriteDirNonDir?: boolean;
+  /** Own the extracted files by the container's user (`docker cp -a`). */
+  copyUIDGID?: boolean;
+}
+
+/** A tar of a path in a container, and the path's stat. */
+export interface ArchiveResult {
+  stat: ContainerPathStat;
+  /** The uncompressed tar; destroy it to hang up. */
+  stream: Readable;
+}
+
+/** Go's `os.FileMode` bit of a directory, in {@link ContainerPathStat.mode}. */
+export const MODE_DIR = 2 ** 31;
+/** Go's `os.FileMode` bit of a symlink. */
+export const MODE_SYMLINK = 2 ** 27;
+
+/** Decodes `X-Docker-Container-Path-Stat` (base64 of JSON). */
+export function decodePathStat(header: string | string[] | undefined): ContainerPathStat {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) throw new SystemError('the engine sent no X-Docker-Container-Path-Stat header');
+  return JSON.parse(Buffer.from(value, 'base64').toString('utf8')) as ContainerPathStat;
+}
 
 /** How long a start may take before the client gives up, in ms. */
 const START_TIMEOUT_MS = 60_000;
@@ -319,6 +346,55 @@ export class Containers {
     await this.t.send({ method: 'DELETE', path: `/containers/${enc(id)}`,
       query: { force: opts.force || undefined, v: opts.volumes || undefined },
       timeoutMs: deadline, abortSignal: opts.abortSignal });
+  }
+
+  /**
+   * The stat of a path in a container (`HEAD /containers/{id}/archive`); a final symlink is not
+   * followed (its `linkTarget` says where it leads). A HEAD answer has no body, so the errors'
+   * messages are made here.
+   */
+  async archiveStat(id: string, path: string, opts: CallOptions = {}): Promise<ContainerPathStat> {
+    try {
+      const r = await this.t.send({ method: 'HEAD', path: `/containers/${enc(id)}/archive`, query: { path }, ...call(opts) });
+      return decodePathStat(r.headers['x-docker-container-path-stat']);
+    } catch (err) {
+      if (!(err instanceof MoorageError) || !/^HTTP \d+$/.test(err.message)) throw err;
+      const why = err.statusCode === 404 ? `Could not find the file ${path} in container ${id}`
+        : err.statusCode === 400 ? `Could not resolve ${path} in container ${id} (a symlink loop?)`
+          : `Could not stat ${path} in container ${id}: ${err.message}`;
+      throw errorFromResponse(err.statusCode, JSON.stringify({ message: why }));
+    }
+  }
+
+  /**
+   * A tar of a path in a container (`GET /containers/{id}/archive`): a directory's entries under
+   * its base name (`etc/…`; `./…` for a path ending in `/.`), a file or symlink as one entry.
+   */
+  async getArchive(id: string, path: string, opts: CallOptions = {}): Promise<ArchiveResult> {
+    const res = await this.t.stream({ method: 'GET', path: `/containers/${enc(id)}/archive`, query: { path }, ...call(opts) });
+    return { stat: decodePathStat(res.headers['x-docker-container-path-stat']), stream: res };
+  }
+
+  /**
+   * Extracts a tar (plain or gzip) into the directory `path` of a container (`PUT
+   * /containers/{id}/archive`); the directory must exist. No deadline by default: an upload
+   * takes its time.
+   */
+  async putArchive(id: string, path: string, tar: Readable | Buffer, opts: PutArchiveOptions = {}): Promise<void> {
+    await this.t.send({ method: 'PUT', path: `/containers/${enc(id)}/archive`, query: {
+      path, noOverwriteDirNonDir: opts.noOverwriteDirNonDir || undefined, copyUIDGID: opts.copyUIDGID || undefined,
+    }, body: Buffer.isBuffer(tar) ? Readable.from([tar]) : tar, contentType: 'application/x-tar',
+    timeoutMs: opts.timeoutMs ?? null, abortSignal: opts.abortSignal });
+  }
+
+  /** The container's whole filesystem as a tar (`GET /containers/{id}/export`). */
+  async export(id: string, opts: CallOptions = {}): Promise<Readable> {
+    return this.t.stream({ method: 'GET', path: `/containers/${enc(id)}/export`, ...call(opts) });
+  }
+
+  /** What the container changed in its filesystem (`GET /containers/{id}/changes`); [] for nothing. */
+  async changes(id: string, opts: CallOptions = {}): Promise<FilesystemChange[]> {
+    return (await this.t.json<FilesystemChange[] | null>({ method: 'GET', path: `/containers/${enc(id)}/changes`, ...call(opts) })) ?? [];
   }
 
   /** moorage extra: how a stop of this container will go (`GET /containers/{id}/doctor`). */

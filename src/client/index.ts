@@ -5,7 +5,8 @@
 export { MoorageClient, type ClientOptions } from './client.ts';
 export { Containers, collectOutput, type CreateOptions, type StopOptions, type StopResult,
   type StartResult, type KillOptions, type WaitOptions, type ListOptions, type LogsOptions,
-  type AttachOptions, type RemoveOptions, type StatsOptions, type PruneOptions } from './containers.ts';
+  type AttachOptions, type RemoveOptions, type StatsOptions, type PruneOptions,
+  type PutArchiveOptions, type ArchiveResult, decodePathStat, MODE_DIR, MODE_SYMLINK } from './containers.ts';
 export { Execs, type ExecStartOptions, type ExecRunOptions, type ExecRunResult } from './exec.ts';
 export type { Attachment, OutputStream } from './calls.ts';
 export { Images, encodeAuth, type ImportOptions, type ImportResult, type ImageRemoveOptions,

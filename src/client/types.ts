@@ -4,8 +4,8 @@
  * definitions (src/wire/), so the two sides cannot drift; what is left here is what clients send.
  * @module
  */
-export type { ContainerInspect, ContainerStateJSON as ContainerState, ContainerStatus, ContainerSummary, MountPoint,
-  PortSummary, WaitResponse } from '../wire/containers.ts';
+export type { ContainerInspect, ContainerPathStat, ContainerStateJSON as ContainerState, ContainerStatus, ContainerSummary,
+  FilesystemChange, MountPoint, PortSummary, WaitResponse } from '../wire/containers.ts';
 export type { ContainerStats, ContainerTop } from '../wire/stats.ts';
 export type { ExecInspect } from '../wire/containers.ts';
 export type { AuthResponse, ImageDeleteItem, ImageHistoryItem, ImageInspect, ImagePruneResponse, ImageSummary } from '../wire/images.ts';

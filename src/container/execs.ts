@@ -7,7 +7,7 @@
  */
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../atomic-write.ts';
+import { CheckpointWriter } from '../atomic-write.ts';
 import { NotFound } from '../errors.ts';
 
 /** What an exec runs, as `POST /containers/{id}/exec` gives it. */
@@ -42,6 +42,7 @@ export interface ExecRecord {
 /** Every exec of an engine. */
 export class ExecStore {
   readonly #execs = new Map<string, ExecRecord>();
+  readonly #writer = new CheckpointWriter();
   readonly #containersDir: string;
 
   constructor(containersDir: string) {
@@ -73,9 +74,9 @@ export class ExecStore {
     await this.save(rec);
   }
 
-  /** Persists an exec's current record. */
-  async save(rec: ExecRecord): Promise<void> {
-    await writeFileAtomic(join(this.dir(rec), 'exec.json'), JSON.stringify(rec));
+  /** Persists an exec's current record (writes of one exec land in order). */
+  save(rec: ExecRecord): Promise<void> {
+    return this.#writer.write(rec.ID, join(this.dir(rec), 'exec.json'), () => JSON.stringify(rec));
   }
 
   /** An exec by its full ID or a unique prefix; 404 otherwise. */

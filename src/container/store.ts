@@ -6,7 +6,7 @@
  */
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../atomic-write.ts';
+import { CheckpointWriter } from '../atomic-write.ts';
 import { Conflict, InvalidParameter, NotFound } from '../errors.ts';
 import { Container, type ContainerRecord } from './container.ts';
 
@@ -23,9 +23,7 @@ export class ContainerStore {
   readonly dir: string;
   #byId = new Map<string, Container>();
   #byName = new Map<string, Container>();
-  #writes = new Map<string, Promise<void>>();
-  /** Per container, the write that has not started yet (at most one). */
-  #queued = new Map<string, Promise<void>>();
+  readonly #writer = new CheckpointWriter();
 
   constructor(dir: string) {
     this.dir = dir;
@@ -65,18 +63,7 @@ export class ContainerStore {
    */
   checkpoint(c: Container): Promise<void> {
     if (this.#byId.get(c.id) !== c) return Promise.resolve(); // removed: nothing left to save
-    const queued = this.#queued.get(c.id);
-    if (queued) return queued;
-    const previous = this.#writes.get(c.id) ?? Promise.resolve();
-    const next = previous.catch(() => {}).then(() => {
-      this.#queued.delete(c.id);
-      return writeFileAtomic(join(c.dir, CHECKPOINT), JSON.stringify(c.record));
-    });
-    this.#queued.set(c.id, next);
-    this.#writes.set(c.id, next);
-    void next.finally(() => { if (this.#writes.get(c.id) === next) this.#writes.delete(c.id); })
-      .catch(() => {});
-    return next;
+    return this.#writer.write(c.id, join(c.dir, CHECKPOINT), () => JSON.stringify(c.record));
   }
 
   /**
@@ -108,7 +95,7 @@ export class ContainerStore {
 
   /** Forgets a container and deletes its directory. */
   async remove(c: Container): Promise<void> {
-    await (this.#writes.get(c.id) ?? Promise.resolve()).catch(() => {});
+    await this.#writer.settled(c.id);
     this.#byId.delete(c.id);
     if (this.#byName.get(c.record.Name) === c) this.#byName.delete(c.record.Name);
     await rm(c.dir, { recursive: true, force: true });

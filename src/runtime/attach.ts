@@ -5,7 +5,7 @@
  * write side, so conmon closes the process's stdin (unless it keeps it open by design).
  * @module
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -144,4 +144,18 @@ export async function resizeTerminal(dir: string, rows: number, cols: number): P
   } finally {
     await fh?.close();
   }
+}
+
+/**
+ * Sets the size of a created container's terminal before it runs, on its PID 1's stdin (the
+ * terminal's slave side). conmon's control fifo would race the start: conmon applies the size
+ * in its own time, and a process that looks at once sees 0x0.
+ */
+export function setTerminalSize(pid: number, rows: number, cols: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile('stty', ['-F', `/proc/${pid}/fd/0`, 'rows', String(rows), 'cols', String(cols)], { timeout: 5000 }, (err, _out, stderr) => {
+      if (err) reject(new SystemError(`setting the terminal size failed: ${String(stderr).trim() || err.message}`));
+      else resolve();
+    });
+  });
 }

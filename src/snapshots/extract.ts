@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { posix } from 'node:path';
+import { Readable } from 'node:stream';
 import { InvalidParameter, MoorageError } from '../errors.ts';
 import { decompress } from './decompress.ts';
 import { readTar, type TarEntry } from './tar-reader.ts';
@@ -35,9 +36,8 @@ export function safeEntryPath(name: string): string {
   return norm === '' ? '.' : norm;
 }
 
-const S_IFCHR = 0o020000;
-const S_IFBLK = 0o060000;
-const S_IFIFO = 0o010000;
+/** A whiteout: a character device 0/0 with no permissions. */
+const WHITEOUT_MODE = 0o020000;
 
 /** Options of {@link extractLayer}. */
 export interface ExtractOptions {
@@ -98,16 +98,13 @@ async function writeEntry(u: Unpacker, e: TarEntry): Promise<number> {
   switch (wh.kind) {
     case 'skip': return 0;
     case 'opaque': await u.xattr(wh.dir, { [OPAQUE_XATTR]: Buffer.from('y') }); return 0;
-    case 'whiteout': await u.node(wh.path, { ...meta, mode: S_IFCHR, xattrs: {} }, 0, 0); return 0;
+    case 'whiteout': await u.node(wh.path, { ...meta, mode: WHITEOUT_MODE, xattrs: {} }, 0, 0); return 0;
     case 'entry': break;
   }
-  switch (e.type) {
-    case 'directory': await u.dir(path, meta); return 0;
-    case 'file': await u.file(path, meta, e.size, e.body); return e.size;
-    case 'symlink': await u.symlink(path, e.linkname, meta); return 0;
-    case 'link': await u.hardlink(path, safeEntryPath(e.linkname), meta); return 0;
-    case 'char': await u.node(path, { ...meta, mode: meta.mode | S_IFCHR }, e.devmajor, e.devminor); return 0;
-    case 'block': await u.node(path, { ...meta, mode: meta.mode | S_IFBLK }, e.devmajor, e.devminor); return 0;
-    case 'fifo': await u.node(path, { ...meta, mode: meta.mode | S_IFIFO }, 0, 0); return 0;
-  }
+  return u.entry(path, e, meta, e.type === 'link' ? safeEntryPath(e.linkname) : '');
+}
+
+/** The tar stream inside `input`: decompressed when its first bytes say gzip or zstd. */
+export async function tarStream(input: Readable): Promise<Readable> {
+  return Readable.from(decompress(input as AsyncIterable<Buffer>), { objectMode: false });
 }

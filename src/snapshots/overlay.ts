@@ -50,6 +50,21 @@ export async function mountOverlay(d: OverlayDirs): Promise<void> {
   }
 }
 
+/**
+ * Mounts only the lower dirs, read-only, at `merged` (an image's root as its layers make it;
+ * overlayfs needs two lower dirs at least without an upper one).
+ */
+export async function mountLowers(d: Pick<OverlayDirs, 'lower' | 'base' | 'merged'>): Promise<void> {
+  await mkdir(d.merged, { recursive: true });
+  const opts = `ro,lowerdir=${d.lower.join(':')}`;
+  if (Buffer.byteLength(opts) >= PAGE - 1) throw new SystemError(`cannot mount layer, mount label too large (${d.lower.length} layers)`);
+  try {
+    await run('mount', ['-t', 'overlay', 'overlay', '-o', opts, d.merged], { timeout: MOUNT_TIMEOUT_MS, cwd: d.base });
+  } catch (err) {
+    throw new SystemError(`mounting the image's layers failed: ${(err as { stderr?: string }).stderr?.trim() || (err as Error).message}`);
+  }
+}
+
 /** Unmounts the overlay if it is mounted (lazily if busy, so removal never hangs on it). */
 export async function unmountOverlay(merged: string): Promise<void> {
   if (!(await isMounted(merged))) return;

@@ -6,6 +6,7 @@
  * @module
  */
 import { InvalidParameter } from '../errors.ts';
+import { ByteReader } from './byte-reader.ts';
 
 /** Entry kinds moorage understands. */
 export type TarEntryType = 'file' | 'directory' | 'symlink' | 'link' | 'char' | 'block' | 'fifo';
@@ -38,47 +39,6 @@ const MAX_META = 1 << 20;
 const TYPES: Record<string, TarEntryType> = {
   '0': 'file', '\0': 'file', '7': 'file', '1': 'link', '2': 'symlink', '3': 'char', '4': 'block', '5': 'directory', '6': 'fifo',
 };
-
-/** Pulls exact byte counts out of a stream of chunks. */
-class ByteReader {
-  readonly #it: AsyncIterator<Buffer>;
-  #buf: Buffer = Buffer.alloc(0);
-  #done = false;
-
-  constructor(input: AsyncIterable<Buffer>) {
-    this.#it = input[Symbol.asyncIterator]();
-  }
-
-  /** Exactly `n` bytes, or fewer only at the end of the stream. */
-  async read(n: number): Promise<Buffer> {
-    while (this.#buf.length < n && !this.#done) {
-      const r = await this.#it.next();
-      if (r.done) this.#done = true;
-      else this.#buf = this.#buf.length ? Buffer.concat([this.#buf, r.value]) : r.value;
-    }
-    const out = this.#buf.subarray(0, n);
-    this.#buf = this.#buf.subarray(out.length);
-    return out;
-  }
-
-  /** Up to `max` bytes as they come (for content), empty at the end. */
-  async chunk(max: number): Promise<Buffer> {
-    if (!this.#buf.length && !this.#done) {
-      const r = await this.#it.next();
-      if (r.done) this.#done = true;
-      else this.#buf = r.value;
-    }
-    const out = this.#buf.subarray(0, max);
-    this.#buf = this.#buf.subarray(out.length);
-    return out;
-  }
-
-  /** Reads the rest of the stream without keeping it (the end-of-archive padding). */
-  async drain(): Promise<void> {
-    this.#buf = Buffer.alloc(0);
-    while (!this.#done) if ((await this.#it.next()).done) this.#done = true;
-  }
-}
 
 /** A NUL-terminated string field. */
 function str(b: Buffer, off: number, len: number): string {
@@ -197,17 +157,7 @@ export async function* readTar(input: AsyncIterable<Buffer>): AsyncGenerator<Tar
     for (const [k, v] of pax) if (k.startsWith('SCHILY.xattr.')) xattrs[k.slice('SCHILY.xattr.'.length)] = v;
     // Content of any entry type is consumed (only files' is meant to be used).
     const contentSize = entrySize;
-    let left = contentSize;
-    const body: AsyncIterable<Buffer> = {
-      async *[Symbol.asyncIterator]() {
-        while (left > 0) {
-          const c = await r.chunk(Math.min(left, 1 << 16));
-          if (!c.length) throw new InvalidParameter('invalid tar archive: unexpected end of archive', 'MOORAGE_INVALID_ARCHIVE');
-          left -= c.length;
-          yield c;
-        }
-      },
-    };
+    const body = r.section(contentSize, () => new InvalidParameter('invalid tar archive: unexpected end of archive', 'MOORAGE_INVALID_ARCHIVE'));
     yield {
       name, type, linkname, xattrs, body,
       mode: num(h, 100, 8) & 0o7777,
@@ -219,11 +169,7 @@ export async function* readTar(input: AsyncIterable<Buffer>): AsyncGenerator<Tar
       devminor: type === 'char' || type === 'block' ? num(h, 337, 8) : 0,
     };
     // Whatever the consumer left unread, then the padding.
-    while (left > 0) {
-      const c = await r.chunk(Math.min(left, 1 << 16));
-      if (!c.length) throw new InvalidParameter('invalid tar archive: unexpected end of archive', 'MOORAGE_INVALID_ARCHIVE');
-      left -= c.length;
-    }
+    await body.skipRest();
     const pad = padding(contentSize);
     if (pad && (await r.read(pad)).length < pad) throw new InvalidParameter('invalid tar archive: unexpected end of archive', 'MOORAGE_INVALID_ARCHIVE');
     local = new Map();

@@ -8,12 +8,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { InvalidParameter, SystemError } from '../errors.ts';
+import type { TarEntry } from './tar-reader.ts';
 
 /** moorage-unpack as the project's set-up builds it. */
 export const UNPACK_PATH = fileURLToPath(new URL('../../init/build/moorage-unpack', import.meta.url));
 
 const OP = { dir: 1, file: 2, symlink: 3, hardlink: 4, node: 5, finish: 6, xattr: 7 } as const;
 const HEADER = 56;
+const S_IFCHR = 0o020000;
+const S_IFBLK = 0o060000;
+const S_IFIFO = 0o010000;
 
 /** Ownership, mode and time of an entry. */
 export interface EntryMeta {
@@ -27,6 +31,12 @@ export interface EntryMeta {
 
 /** How paths resolve: `beneath` follows no symlink at all (layers); `in-root` follows them as the container would (copies into a container). */
 export type ResolveMode = 'beneath' | 'in-root';
+
+/** Options of a session. */
+export interface UnpackOptions {
+  /** Refuse to replace a directory with a non-directory or the reverse (Docker's `noOverwriteDirNonDir`). */
+  keepKinds?: boolean;
+}
 
 /** One unpacking session into one directory. */
 export class Unpacker {
@@ -54,9 +64,26 @@ export class Unpacker {
   }
 
   /** Starts a session writing into `root`. */
-  static start(root: string, mode: ResolveMode = 'beneath'): Unpacker {
-    const child = spawn(UNPACK_PATH, ['--root', root, ...(mode === 'in-root' ? ['--in-root'] : [])], { stdio: ['pipe', 'pipe', 'inherit'] });
+  static start(root: string, mode: ResolveMode = 'beneath', opts: UnpackOptions = {}): Unpacker {
+    const args = ['--root', root, ...(mode === 'in-root' ? ['--in-root'] : []), ...(opts.keepKinds ? ['--keep-kinds'] : [])];
+    const child = spawn(UNPACK_PATH, args, { stdio: ['pipe', 'pipe', 'inherit'] });
     return new Unpacker(child);
+  }
+
+  /**
+   * Writes one archive entry at `path` with `meta` (`link`: a hard link's target, relative to
+   * the root); returns the bytes of content written.
+   */
+  async entry(path: string, e: TarEntry, meta: EntryMeta, link = ''): Promise<number> {
+    switch (e.type) {
+      case 'directory': await this.dir(path, meta); return 0;
+      case 'file': await this.file(path, meta, e.size, e.body); return e.size;
+      case 'symlink': await this.symlink(path, e.linkname, meta); return 0;
+      case 'link': await this.hardlink(path, link, meta); return 0;
+      case 'char': await this.node(path, { ...meta, mode: meta.mode | S_IFCHR }, e.devmajor, e.devminor); return 0;
+      case 'block': await this.node(path, { ...meta, mode: meta.mode | S_IFBLK }, e.devmajor, e.devminor); return 0;
+      case 'fifo': await this.node(path, { ...meta, mode: meta.mode | S_IFIFO }, 0, 0); return 0;
+    }
   }
 
   /** A directory (created, or kept if one is there). `.` is the root itself. */

@@ -229,3 +229,25 @@ export interface ExecInspect {
   DetachKeys: string;
   Pid: number;
 }
+
+/**
+ * The stat of a path in a container, as `X-Docker-Container-Path-Stat` carries it (base64 of
+ * this JSON) on `HEAD` and `GET /containers/{id}/archive`.
+ */
+export interface ContainerPathStat {
+  /** The path's base name. */
+  name: string;
+  size: number;
+  /** Go's `os.FileMode`: permission bits, plus 2^31 for a directory, 2^27 for a symlink, … */
+  mode: number;
+  /** RFC 3339 with nanoseconds. */
+  mtime: string;
+  /** For a symlink, where it leads inside the container (every link followed); '' otherwise. */
+  linkTarget: string;
+}
+
+/** One entry of `GET /containers/{id}/changes`: `Kind` 0 modified, 1 added, 2 deleted. */
+export interface FilesystemChange {
+  Path: string;
+  Kind: 0 | 1 | 2;
+}

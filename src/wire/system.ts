@@ -5,6 +5,7 @@
  */
 import type { ContainerSummary } from './containers.ts';
 import type { ImageSummary } from './images.ts';
+import type { Volume } from './volumes.ts';
 
 /** One message of `GET /events`. Below API 1.52 container and image events also carry `status`, `id` and `from`. */
 export interface EventMessage {
@@ -71,6 +72,6 @@ export interface DiskUsageResponse {
   LayersSize: number;
   Images: ImageSummary[];
   Containers: ContainerSummary[];
-  Volumes: unknown[];
+  Volumes: (Volume & { UsageData: { Size: number; RefCount: number } })[];
   BuildCache: unknown[];
 }

@@ -6,11 +6,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MoorageClient } from '../../src/client/index.ts';
-import type { ContainerInspect, ContainerStateJSON, ContainerSummary, EndpointSettings, KnownConfig, KnownHostConfig, MountPoint, NetworkSettings } from '../../src/wire/containers.ts';
+import type { ContainerInspect, ContainerStateJSON, ContainerSummary, EndpointSettings, ExecInspect, KnownConfig, KnownHostConfig, MountPoint, NetworkSettings } from '../../src/wire/containers.ts';
 import type { NetworkContainer, NetworkInspect } from '../../src/wire/networks.ts';
 import type { Volume } from '../../src/wire/volumes.ts';
 import type { ImageHistoryItem, ImageInspect, ImagePruneResponse, ImageSummary } from '../../src/wire/images.ts';
-import type { EventMessage, InfoResponse, VersionResponse } from '../../src/wire/system.ts';
+import type { BlkioStatEntry, ContainerStats, ContainerTop, CpuStats, NetworkStats } from '../../src/wire/stats.ts';
+import type { DiskUsageResponse, EventMessage, InfoResponse, VersionResponse } from '../../src/wire/system.ts';
 import type { Diagnosis, ProcessDiagnosis, ProcessReport, StopReport } from '../../src/wire/stop.ts';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.ts';
 
@@ -129,6 +130,33 @@ const imageInspect: Shape<ImageInspect> = {
 const historyItem: Shape<ImageHistoryItem> = { Id: S, Created: N, CreatedBy: S, Tags: ['array', 'null'], Size: N, Comment: S };
 const prune: Shape<ImagePruneResponse> = { ImagesDeleted: ['array', 'null'], SpaceReclaimed: N };
 
+const blkio: Shape<BlkioStatEntry> = { major: N, minor: N, op: S, value: N };
+const blkioList: Check = { shape: blkio as Record<string, Check>, each: true };
+const cpuStats: Shape<CpuStats> = {
+  cpu_usage: O, system_cpu_usage: ['number', 'undefined'], online_cpus: ['number', 'undefined'], throttling_data: O,
+};
+const netStats: Shape<NetworkStats> = {
+  rx_bytes: N, rx_packets: N, rx_errors: N, rx_dropped: N, tx_bytes: N, tx_packets: N, tx_errors: N, tx_dropped: N,
+};
+const stats: Shape<ContainerStats> = {
+  name: S, id: S, read: S, preread: S, pids_stats: O,
+  blkio_stats: obj<ContainerStats['blkio_stats']>({
+    io_service_bytes_recursive: blkioList, io_serviced_recursive: blkioList, io_queue_recursive: ['array', 'null'],
+    io_service_time_recursive: ['array', 'null'], io_wait_time_recursive: ['array', 'null'], io_merged_recursive: ['array', 'null'],
+    io_time_recursive: ['array', 'null'], sectors_recursive: ['array', 'null'],
+  }),
+  num_procs: N, storage_stats: O, cpu_stats: obj(cpuStats), precpu_stats: obj(cpuStats), memory_stats: O,
+  networks: ['object', 'undefined'],
+};
+const top: Shape<ContainerTop> = { Titles: A, Processes: A };
+const execInspect: Shape<ExecInspect> = {
+  ID: S, Running: B, ExitCode: ['number', 'null'], ProcessConfig: O, OpenStdin: B, OpenStderr: B, OpenStdout: B, CanRemove: B,
+  ContainerID: S, DetachKeys: S, Pid: N,
+};
+const df: Shape<DiskUsageResponse> = {
+  LayersSize: N, Images: obj(imageSummary, { each: true }), Containers: obj(summary, { each: true }), Volumes: A, BuildCache: A,
+};
+
 let d: TestDaemon;
 let client: MoorageClient;
 before(async () => {
@@ -194,6 +222,34 @@ test('real network, volume and networked container answers match the shared wire
     await client.containers.remove(Id, { force: true });
     await client.networks.remove(netId);
     await client.volumes.remove('wirevol');
+  }
+});
+
+test('real exec, stats, top and disk usage answers match the shared wire types', async () => {
+  const { Id } = await client.containers.create({ Image: 'busybox', Cmd: ['sleep', '1000'] });
+  try {
+    await client.containers.start(Id);
+    const run = await client.execs.run(Id, ['sh', '-c', 'read x; echo got $x; exit 3'], { input: 'it\n' });
+    assert.deepEqual(run, { exitCode: 3, stdout: 'got it\n', stderr: '' });
+    const { Id: execId } = await client.execs.create(Id, { Cmd: ['true'] });
+    await client.execs.start(execId, { detach: true });
+    check(await client.execs.inspect(execId), obj(execInspect), 'exec inspect');
+    const sample = await client.containers.stats(Id);
+    check(sample, obj(stats), 'stats');
+    assert.ok(sample.precpu_stats.system_cpu_usage, 'a sample after a second carries the previous one');
+    const stream = await client.containers.statsStream(Id);
+    for await (const s of stream) {
+      check(s, obj(stats), 'streamed stats');
+      check(s.networks?.eth0, obj(netStats), 'network stats');
+      break;
+    }
+    stream.destroy();
+    const t = await client.containers.top(Id);
+    check(t, obj(top), 'top');
+    assert.ok(t.Processes.some((p) => p.at(-1) === 'sleep 1000'), JSON.stringify(t));
+    check(await client.system.df(), obj(df), 'system df');
+  } finally {
+    await client.containers.remove(Id, { force: true });
   }
 });
 

@@ -20,6 +20,10 @@ describe('images through the docker CLI', () => {
     assert.equal(r.stdout.trim(), 'busybox:latest');
     const inspect = await d.docker(['image', 'inspect', '-f', '{{json .Config.Cmd}}', 'busybox']);
     assert.equal(inspect.stdout.trim(), '["sh"]');
+    // As in Docker's busybox, /tmp is for everyone.
+    const tmp = await d.docker(['run', '--rm', '-u', 'nobody', 'busybox', 'sh', '-c', 'stat -c %a /tmp && touch /tmp/mine']);
+    assert.equal(tmp.code, 0, tmp.stderr);
+    assert.equal(tmp.stdout.trim(), '1777');
   });
 
   test('docker import makes a runnable image from a tarball, with changes', async () => {

@@ -94,6 +94,10 @@ export interface TestDaemon {
   docker(args: string[], opts?: { timeoutMs?: number; input?: string }): Promise<CliResult>;
   /** Runs the moorage CLI against this daemon. Never rejects: look at `code`. */
   moorage(args: string[], opts?: { timeoutMs?: number; input?: string }): Promise<CliResult>;
+  /** The docker CLI with bytes in and out (tars on stdin and stdout). Never rejects. */
+  dockerBytes(args: string[], input?: Buffer): Promise<BinaryResult>;
+  /** The moorage CLI with bytes in and out. Never rejects. */
+  moorageBytes(args: string[], input?: Buffer): Promise<BinaryResult>;
   /**
    * Waits (at most `ms`) until the container's output contains `text`: how a test knows a
    * shell has installed its traps before it is signalled.
@@ -109,6 +113,13 @@ export interface TestDaemon {
 export interface CliResult {
   code: number;
   stdout: string;
+  stderr: string;
+}
+
+/** What a CLI run printed, its output as bytes. */
+export interface BinaryResult {
+  code: number;
+  stdout: Buffer;
   stderr: string;
 }
 
@@ -158,6 +169,8 @@ export async function startDaemon(opts: StartOptions = {}): Promise<TestDaemon> 
     output: () => out,
     docker: (args, o) => run('docker', args, o),
     moorage: (args, o) => run(process.execPath, [BIN, ...args], o),
+    dockerBytes: (args, input) => runBytes('docker', args, env, input),
+    moorageBytes: (args, input) => runBytes(process.execPath, [BIN, ...args], env, input),
     async stop() {
       if (child.exitCode === null) {
         const ids = (await daemon.docker(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
@@ -196,6 +209,19 @@ function runCli(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeout: nu
       resolve({ code, stdout: String(stdout), stderr: String(stderr) });
     });
     if (input !== undefined) p.stdin!.end(input); else p.stdin!.end();
+  });
+}
+
+function runBytes(cmd: string, args: string[], env: NodeJS.ProcessEnv, input?: Buffer): Promise<BinaryResult> {
+  return new Promise((resolve) => {
+    const p = spawn(cmd, args, { env });
+    const out: Buffer[] = [];
+    let err = '';
+    p.stdout.on('data', (c: Buffer) => out.push(c));
+    p.stderr.on('data', (c) => { err += c; });
+    p.stdin.on('error', () => {}); // the command did not read all of its input
+    p.stdin.end(input);
+    p.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out), stderr: err }));
   });
 }
 

@@ -102,11 +102,36 @@ export async function readJson<T>(ctx: Ctx): Promise<T> {
   }
   const text = Buffer.concat(chunks).toString('utf8').trim();
   if (!text) return {} as T;
+  if (nestingDepth(text) > MAX_JSON_DEPTH) throw new InvalidParameter(`invalid JSON: nested deeper than ${MAX_JSON_DEPTH} levels`);
   try {
     return JSON.parse(text) as T;
   } catch (err) {
     throw new InvalidParameter(`invalid JSON: ${(err as Error).message}`);
   }
+}
+
+/** How deep a request body may nest (Go's decoder stops at 10,000; V8's parser overflows its stack long before). */
+const MAX_JSON_DEPTH = 1000;
+
+/** The deepest nesting of arrays and objects in JSON text, strings skipped. */
+export function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 0x5c) i++; // a backslash escapes the next character
+      else if (ch === 0x22) inString = false;
+    } else if (ch === 0x22) {
+      inString = true;
+    } else if (ch === 0x5b || ch === 0x7b) {
+      if (++depth > max) max = depth;
+    } else if (ch === 0x5d || ch === 0x7d) {
+      depth--;
+    }
+  }
+  return max;
 }
 
 /** The first `n` bytes of an upgraded connection (from what came with the headers, then the socket). */
@@ -138,7 +163,9 @@ export function intParam(q: URLSearchParams, name: string): number | undefined {
   const v = q.get(name);
   if (v === null || v === '') return undefined;
   if (!/^[+-]?\d+$/.test(v)) throw new InvalidParameter(`invalid value for "${name}": strconv.Atoi: parsing "${v}": invalid syntax`);
-  return Number(v);
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) throw new InvalidParameter(`invalid value for "${name}": strconv.Atoi: parsing "${v}": value out of range`);
+  return n;
 }
 
 /** A required path parameter. */

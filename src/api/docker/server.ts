@@ -12,6 +12,7 @@ import type { Engine } from '../../engine/engine.ts';
 import { InvalidParameter, MoorageError, NotFound } from '../../errors.ts';
 import { statusFor } from './error-status.ts';
 import { COMMON_HEADERS, sendError, type Ctx, type Route } from './http.ts';
+import { archiveRoutes } from './routes/archive.ts';
 import { containerRoutes } from './routes/containers.ts';
 import { execRoutes } from './routes/exec.ts';
 import { resourceRoutes } from './routes/resources.ts';
@@ -42,7 +43,7 @@ function router(routes: Route[]) {
 export class ApiServer {
   readonly #daemon: Engine;
   readonly #server: Server;
-  readonly #route = router([...systemRoutes, ...containerRoutes, ...resourceRoutes, ...execRoutes, ...imageRoutes, ...networkRoutes, ...volumeRoutes]);
+  readonly #route = router([...systemRoutes, ...containerRoutes, ...archiveRoutes, ...resourceRoutes, ...execRoutes, ...imageRoutes, ...networkRoutes, ...volumeRoutes]);
 
   constructor(daemon: Engine) {
     this.#daemon = daemon;
@@ -51,7 +52,17 @@ export class ApiServer {
       socket.on('error', () => {});
       void this.#handle(req, null, { socket, head });
     });
-    this.#server.on('clientError', (_err, socket) => socket.destroy());
+    this.#server.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket) => {
+      // Answer what can be answered (a request too big to read) before hanging up.
+      if (err.code === 'HPE_HEADER_OVERFLOW' && socket.writable) {
+        const nl = (err.rawPacket ?? Buffer.alloc(0)).indexOf(0x0a);
+        const [status, text] = nl < 0 || nl > 8192 ? [414, 'URI Too Long'] : [431, 'Request Header Fields Too Large'];
+        const body = JSON.stringify({ message: `${text.toLowerCase()}: the request line and headers may take at most 16 KB` });
+        socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+        return;
+      }
+      socket.destroy();
+    });
   }
 
   /** Listens on a `unix://` address with mode 0660. */

@@ -1,12 +1,13 @@
 /**
- * The simple per-container verbs: kill, restart, wait, rm, pause, unpause. Each takes one or
- * more containers, works on them in parallel, echoes each as given on success, and exits 1 if
- * any failed (docker's behaviour).
+ * The simple per-container verbs: kill, restart, wait, rm, pause, unpause and start each take
+ * one or more containers, work on them in parallel, echo each as given on success, and exit 1
+ * if any failed (docker's behaviour). Also rename and `container prune`.
  * @module
  */
 import type { Command } from 'commander';
 import { forEachTarget, type CliContext } from '../context.ts';
-import { stopFlags } from '../parse.ts';
+import { collect, parseFilters, stopFlags } from '../parse.ts';
+import { humanSize } from '../humanize.ts';
 
 /** Registers kill, restart, wait, rm, pause and unpause. */
 export function registerContainerVerbs(program: Command, ctx: CliContext): void {
@@ -73,5 +74,25 @@ export function registerContainerVerbs(program: Command, ctx: CliContext): void 
     .argument('<container...>', 'container names or IDs')
     .action(async (targets: string[]) => {
       await forEachTarget(ctx, targets, async (t) => { await ctx.client().containers.start(t); return t; });
+    });
+
+  program.command('rename')
+    .description('Rename a container')
+    .argument('<container>', 'container name or ID')
+    .argument('<new-name>', 'its new name')
+    .action(async (container: string, name: string) => {
+      await ctx.client().containers.rename(container, name);
+    });
+
+  program.command('container')
+    .description('Manage containers')
+    .command('prune')
+    .description('Remove all stopped containers')
+    .option('-f, --force', 'Do not prompt for confirmation (moorage never prompts)')
+    .option('--filter <key=value>', 'until=<time or duration>, label=<key[=value]>, label!=<key[=value]>; repeatable', collect, [])
+    .action(async (o: { filter: string[] }) => {
+      const r = await ctx.client().containers.prune({ filters: parseFilters(o.filter) });
+      if (r.ContainersDeleted?.length) ctx.out(`Deleted Containers:\n${r.ContainersDeleted.join('\n')}\n\n`);
+      ctx.out(`Total reclaimed space: ${humanSize(r.SpaceReclaimed)}\n`);
     });
 }

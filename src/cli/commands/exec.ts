@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { CliError, describeError, type CliContext } from '../context.ts';
 import { collect, resolveEnv } from '../parse.ts';
 import { localSize, runSession } from '../terminal.ts';
+import type { MoorageClient } from '../../client/client.ts';
 
 /** Options of `exec`, as commander hands them over. */
 interface ExecFlags {
@@ -53,10 +54,9 @@ export function registerExec(program: Command, ctx: CliContext): void {
       const tty = info.Config.Tty;
       const waiter = await c.containers.waitHandle(container, { condition: 'not-running' });
       const a = await c.containers.attach(container, { stdin, detachKeys: o.detachKeys });
-      await runSession(ctx.io, a, { tty, stdin, resize: (s) => c.containers.resize(container, s) });
-      // Detached (the container still runs): exit 0 at once; otherwise its exit code.
-      const after = await c.containers.inspect(container);
-      if (after.State.Running) {
+      const end = await runSession(ctx.io, a, { tty, stdin, detachKeys: o.detachKeys, resize: (s) => c.containers.resize(container, s) });
+      // Detached (the container runs on): exit 0 at once; otherwise with its exit code.
+      if (end.detached) {
         waiter.cancel();
         return;
       }
@@ -84,8 +84,20 @@ async function execIn(ctx: CliContext, container: string, command: string[], o: 
     return;
   }
   const a = await c.execs.start(id, { tty, stdin, ...(size ? { consoleSize: size } : {}) });
-  await runSession(ctx.io, a, { tty, stdin, resize: (s) => c.execs.resize(id, s) });
-  const info = await c.execs.inspect(id);
-  // Detached from a process that still runs: docker exits 0.
-  ctx.exitCode = info.Running ? 0 : info.ExitCode ?? 0;
+  const end = await runSession(ctx.io, a, { tty, stdin, detachKeys: o.detachKeys, resize: (s) => c.execs.resize(id, s) });
+  if (end.detached) return; // the process runs on: docker exits 0
+  ctx.exitCode = await execExitCode(c, id);
+}
+
+/**
+ * The exec's exit code once the engine has recorded it: the output can close a moment before
+ * the exit is known (bounded at 5 s, then whatever it says).
+ */
+async function execExitCode(c: MoorageClient, id: string): Promise<number> {
+  for (let i = 0; i < 100; i++) {
+    const info = await c.execs.inspect(id);
+    if (!info.Running && info.ExitCode !== null) return info.ExitCode;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return (await c.execs.inspect(id)).ExitCode ?? 0;
 }

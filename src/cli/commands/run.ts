@@ -6,7 +6,8 @@
  */
 import type { Command } from 'commander';
 import { CliError, describeError, type CliContext } from '../context.ts';
-import { collect, parseInteger, parseLabels, parseRestart, resolveEnv } from '../parse.ts';
+import { collect, parseInteger, parseLabels, parseRestart, resolveEnv, resourceFlags, resourcesFromFlags, type ResourceFlags } from '../parse.ts';
+import { localSize, runSession } from '../terminal.ts';
 import { parseMountFlag, parsePublish, parseTmpfsFlag, parseVolumeFlag, type Publish } from '../parse-net.ts';
 import type { MountRequest } from '../../client/types.ts';
 import { MoorageError, NotFound } from '../../client/errors.ts';
@@ -14,7 +15,7 @@ import type { ErrorCode } from '../../errors.ts';
 import type { ContainerCreateRequest, RestartPolicy } from '../../client/types.ts';
 
 /** Options of `run`, as commander hands them over. */
-export interface RunFlags {
+export interface RunFlags extends ResourceFlags {
   detach?: boolean;
   rm?: boolean;
   name?: string;
@@ -39,6 +40,9 @@ export interface RunFlags {
   hostname?: string;
   mount?: MountRequest[];
   tmpfs?: [string, string][];
+  interactive?: boolean;
+  tty?: boolean;
+  detachKeys?: string;
 }
 
 /** Exit code of docker when run itself fails. */
@@ -46,7 +50,7 @@ export const RUN_ERROR_EXIT = 125;
 
 /** The flags `run` and `create` share. */
 function createFlags(cmd: Command): Command {
-  return cmd
+  cmd
     .argument('<image>', 'image name or ID (busybox is always there)')
     .argument('[command...]', 'command and arguments (default: the image\'s)')
     .option('--rm', 'Remove the container when it exits')
@@ -73,7 +77,10 @@ function createFlags(cmd: Command): Command {
     .option('--init', 'Run moorage-init as PID 1 (the daemon default: on); --init=false runs the command as PID 1')
     .option('--no-init', 'Same as --init=false')
     .option('-l, --label <key=value>', 'Set a label; repeatable', collect, [])
-    .passThroughOptions();
+    .option('-i, --interactive', 'Keep STDIN open and send it to the container')
+    .option('-t, --tty', 'Allocate a pseudo-TTY')
+    .option('--detach-keys <keys>', 'Key sequence that detaches (default ctrl-p,ctrl-q)');
+  return resourceFlags(cmd).passThroughOptions();
 }
 
 /** Registers `run` and `create`. */
@@ -95,15 +102,18 @@ export function registerRun(program: Command, ctx: CliContext): void {
 }
 
 /** The create body for `run`'s flags. */
-export function createRequest(image: string, command: string[], o: RunFlags, env: NodeJS.ProcessEnv): ContainerCreateRequest {
+export function createRequest(image: string, command: string[], o: RunFlags, env: NodeJS.ProcessEnv,
+  consoleSize?: [number, number]): ContainerCreateRequest {
+  const stdin = Boolean(o.interactive);
   const body: ContainerCreateRequest = {
     Image: image,
-    AttachStdin: false,
+    AttachStdin: stdin && !o.detach,
     AttachStdout: !o.detach,
     AttachStderr: !o.detach,
-    Tty: false,
-    OpenStdin: false,
-    HostConfig: {},
+    Tty: Boolean(o.tty),
+    OpenStdin: stdin,
+    StdinOnce: stdin && !o.detach,
+    HostConfig: { ...resourcesFromFlags(o), ...(o.tty && consoleSize ? { ConsoleSize: consoleSize } : {}) },
   };
   const hc = body.HostConfig!;
   if (command.length) body.Cmd = command;
@@ -157,7 +167,7 @@ export function startFailureExit(code: ErrorCode | undefined): number {
 }
 
 async function runContainer(ctx: CliContext, image: string, command: string[], o: RunFlags): Promise<void> {
-  const body = createRequest(image, command, o, ctx.io.env);
+  const body = createRequest(image, command, o, ctx.io.env, localSize(ctx.io));
   const c = ctx.client();
   let id: string;
   try {
@@ -176,15 +186,15 @@ async function runContainer(ctx: CliContext, image: string, command: string[], o
   let attachment;
   let waiter;
   try {
-    attachment = await c.containers.attach(id);
+    attachment = await c.containers.attach(id, { stdin: Boolean(o.interactive), detachKeys: o.detachKeys });
     waiter = await c.containers.waitHandle(id, { condition: o.rm ? 'removed' : 'next-exit' });
   } catch (err) {
     attachment?.close();
     throw new CliError(describeError(err), RUN_ERROR_EXIT);
   }
-  const output = (async () => {
-    for await (const f of attachment.output) (f.stream === 'stderr' ? ctx.io.stderr : ctx.io.stdout).write(f.data);
-  })().catch(() => {});
+  const output = runSession(ctx.io, attachment, {
+    tty: Boolean(o.tty), stdin: Boolean(o.interactive), detachKeys: o.detachKeys, resize: (size) => c.containers.resize(id, size),
+  });
 
   try {
     await startOrFail(ctx, id, o.rm);
@@ -194,14 +204,24 @@ async function runContainer(ctx: CliContext, image: string, command: string[], o
     throw err;
   }
 
-  // Forward SIGINT/SIGTERM to the container, as docker's --sig-proxy does.
+  // Forward SIGINT/SIGTERM to the container, as docker's --sig-proxy does (not to a TTY's: the
+  // terminal sends its own).
   const proxy = (sig: NodeJS.Signals) => { c.containers.kill(id, { signal: sig }).catch(() => {}); };
-  const proxied = ctx.io.stdin === process.stdin;
+  const proxied = ctx.io.stdin === process.stdin && !o.tty;
   if (proxied) { process.on('SIGINT', proxy); process.on('SIGTERM', proxy); }
   try {
-    const status = await waiter.result.catch((err: unknown) => {
-      throw new CliError(`Error waiting for container: ${(err as Error).message}`, RUN_ERROR_EXIT);
-    });
+    const outcome = await Promise.race([
+      waiter.result.then((status) => ({ status }), (err: unknown) => {
+        throw new CliError(`Error waiting for container: ${(err as Error).message}`, RUN_ERROR_EXIT);
+      }),
+      // Detached with the keys: the container runs on and run exits 0, as docker's.
+      output.then((end) => (end.detached ? { status: null } : new Promise<never>(() => {}))),
+    ]);
+    if (!outcome.status) {
+      waiter.cancel();
+      return;
+    }
+    const status = outcome.status;
     await Promise.race([output, new Promise((r) => setTimeout(r, 2000).unref())]);
     attachment.close();
     // docker: an error reported by the wait is printed and makes run exit 125

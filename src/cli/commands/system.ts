@@ -1,5 +1,5 @@
 /**
- * `moorage version` and `moorage info`.
+ * `moorage version`, `moorage info` and `moorage system df`.
  * @module
  */
 import type { Command } from 'commander';
@@ -8,12 +8,36 @@ import { compileTemplate } from '../template.ts';
 import { formatHost } from '../../client/host.ts';
 import { MAX_API_VERSION } from '../../client/version.ts';
 import { humanSize } from '../humanize.ts';
+import { formatTable } from '../table.ts';
 import type { InfoResponse, VersionResponse } from '../../client/types.ts';
 import { VERSION } from '../../version.ts';
 
 
-/** Registers `version` and `info`. */
+/** Registers `version`, `info` and `system df`. */
 export function registerSystem(program: Command, ctx: CliContext): void {
+  program.command('system')
+    .description('Manage moorage')
+    .command('df')
+    .description('Show disk usage of images and containers')
+    .action(async () => {
+      const du = await ctx.client().system.df();
+      const running = du.Containers.filter((c) => c.State === 'running').length;
+      const rw = du.Containers.reduce((n, c) => n + (c.SizeRw ?? 0), 0);
+      const stoppedRw = du.Containers.filter((c) => c.State !== 'running').reduce((n, c) => n + (c.SizeRw ?? 0), 0);
+      const usedImages = du.Images.filter((i) => i.Containers > 0);
+      const unused = du.Images.filter((i) => i.Containers === 0).reduce((n, i) => n + i.Size, 0);
+      const volSize = du.Volumes.reduce((n, v) => n + v.UsageData.Size, 0);
+      const idleVol = du.Volumes.filter((v) => v.UsageData.RefCount === 0).reduce((n, v) => n + v.UsageData.Size, 0);
+      const pct = (part: number, all: number) => (all ? ` (${Math.round((part / all) * 100)}%)` : '');
+      ctx.out(formatTable([
+        ['TYPE', 'TOTAL', 'ACTIVE', 'SIZE', 'RECLAIMABLE'],
+        ['Images', String(du.Images.length), String(usedImages.length), humanSize(du.LayersSize), `${humanSize(unused)}${pct(unused, du.LayersSize)}`],
+        ['Containers', String(du.Containers.length), String(running), humanSize(rw), `${humanSize(stoppedRw)}${pct(stoppedRw, rw)}`],
+        ['Local Volumes', String(du.Volumes.length), String(du.Volumes.filter((v) => v.UsageData.RefCount > 0).length), humanSize(volSize),
+          `${humanSize(idleVol)}${pct(idleVol, volSize)}`],
+      ]));
+    });
+
   program.command('version')
     .description('Show the moorage client and engine versions')
     .option('-f, --format <format>', '"json" or a template such as "{{.Server.Version}}"')

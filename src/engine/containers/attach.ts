@@ -11,7 +11,7 @@ import { Conflict } from '../../errors.ts';
 import { AttachSession } from '../../runtime/attach.ts';
 import type { LogRecord } from '../../runtime/k8s-log.ts';
 import type { Engine } from '../engine.ts';
-import { DetachScanner, DEFAULT_DETACH_KEYS, parseDetachKeys } from './detach-keys.ts';
+import { DetachScanner, DEFAULT_DETACH_KEYS, parseDetachKeys } from '../../detach-keys.ts';
 import { attachOutput, containerLogs } from './logs.ts';
 
 /** What the client asked for. */

@@ -13,6 +13,8 @@ import { parseSignal } from '../../runtime/signals.ts';
 import type { Engine } from '../engine.ts';
 import { checkResources, resourcesOf } from './resources.ts';
 import { validatePolicy } from './restart-policy.ts';
+import { refuseUnapplied } from './host-config.ts';
+import { checkSecurity } from './security.ts';
 import { checkName, randomName } from './names.ts';
 import { endpointsAtCreate, type EndpointRequest } from '../networks/endpoints.ts';
 import { validateExtraHosts } from '../networks/etc-files.ts';
@@ -36,7 +38,15 @@ export async function createContainer(d: Engine, name: string | undefined, body:
   const image = findImage(d, body.Image);
   if (!image) throw new NotFound(`No such image: ${body.Image}`, 'MOORAGE_NO_SUCH_IMAGE');
 
+  if (body.WorkingDir && !body.WorkingDir.startsWith('/')) {
+    throw new InvalidParameter(`the working directory '${body.WorkingDir}' is invalid, it needs to be an absolute path`);
+  }
+  // The kernel takes at most 64 bytes (sethostname); a bad name would fail only at start.
+  if (body.Hostname && (body.Hostname.length > 64 || !/^[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9])?$/.test(body.Hostname))) {
+    throw new InvalidParameter(`invalid hostname "${body.Hostname.slice(0, 80)}": at most 64 letters, digits, '-', '_' and '.'`);
+  }
   const hc = body.HostConfig ?? {};
+  if (typeof hc !== 'object' || Array.isArray(hc)) throw new InvalidParameter('HostConfig must be an object');
   const policy = validatePolicy(hc.RestartPolicy);
   if (hc.AutoRemove && policy.Name !== '' && policy.Name !== 'no') {
     throw new InvalidParameter("can't create 'AutoRemove' container with restart policy");
@@ -46,6 +56,7 @@ export async function createContainer(d: Engine, name: string | undefined, body:
     throw new InvalidParameter('StopTimeout must be an integer number of seconds');
   }
   const binds = hc.Binds ?? null;
+  refuseUnapplied(hc, d.tasks.runtime.name);
   const { resources, warnings } = checkResources(resourcesOf(hc), d.limits);
   const exposedPorts = { ...image.Config.ExposedPorts, ...(body.ExposedPorts ?? {}) };
   const mounts = planMounts(hc, Object.keys(image.Config.Volumes ?? {}), Object.keys(body.Volumes ?? {}));
@@ -53,6 +64,7 @@ export async function createContainer(d: Engine, name: string | undefined, body:
   validateExtraHosts(hc.ExtraHosts);
   const networking = body.NetworkingConfig as { EndpointsConfig?: Record<string, EndpointRequest | null> | null } | null | undefined;
   const { mode: networkMode, network } = endpointsAtCreate(d, hc.NetworkMode, networking?.EndpointsConfig);
+  checkSecurity(hc, networkMode === 'host');
 
   const cmd = toList(body.Cmd);
   const entrypoint = toList(body.Entrypoint);

@@ -6,16 +6,16 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { Container } from '../../container/container.ts';
 import type { ExecConfig, ExecRecord } from '../../container/execs.ts';
 import { Conflict, InvalidParameter, MoorageError, messageOf } from '../../errors.ts';
 import { AttachSession, resizeTerminal } from '../../runtime/attach.ts';
-import { ALL_CAPS } from '../../runtime/capabilities.ts';
+import { readSpec } from '../../runtime/bundle.ts';
+import { availableCaps } from '../../runtime/capabilities.ts';
 import { execPaths, launchExec, readExecExit } from '../../runtime/exec.ts';
 import { followLog, type LogRecord } from '../../runtime/k8s-log.ts';
 import type { Engine } from '../engine.ts';
-import { DetachScanner, DEFAULT_DETACH_KEYS, parseDetachKeys } from './detach-keys.ts';
+import { DetachScanner, DEFAULT_DETACH_KEYS, parseDetachKeys } from '../../detach-keys.ts';
 import { resolveUser } from './user.ts';
 
 /** The body of `POST /containers/{id}/exec`. */
@@ -125,12 +125,15 @@ export async function startExec(d: Engine, c: Container, e: ExecRecord, o: { det
     else throw err;
     return;
   }
-  await d.execs.save(e);
+  // Saved in order (the store chains one exec's writes); nothing waits on the disk: the record
+  // in memory is what inspect reads, and the exit code is in it before the output ends.
+  const saved = (what: string) => (err: Error) => d.log.error({ err, id: c.id, exec: e.ID }, `saving the exec's ${what} failed`);
+  void d.execs.save(e).catch(saved('start'));
   d.emit(c, `exec_start: ${e.Config.Cmd.join(' ')}`, { execID: e.ID });
-  const finished = exited.then(async (code) => {
+  const finished = exited.then((code) => {
     e.Running = false;
     e.ExitCode = code;
-    await d.execs.save(e).catch((err: Error) => d.log.error({ err, id: c.id, exec: e.ID }, 'saving the exec\'s exit failed'));
+    void d.execs.save(e).catch(saved('exit'));
     d.emit(c, 'exec_die', { execID: e.ID, exitCode: String(code) });
   }, (err: Error) => d.log.warn({ err, id: c.id, exec: e.ID }, 'the exec\'s monitor ended without its exit code'));
   if (!attach || !io) return;
@@ -187,7 +190,8 @@ export async function resizeExec(d: Engine, e: ExecRecord, rows: number, cols: n
  * exec's command, terminal, user, working directory and environment over it.
  */
 async function processSpec(c: Container, e: ExecRecord): Promise<Record<string, unknown>> {
-  const spec = JSON.parse(await readFile(`${c.bundleDir}/config.json`, 'utf8')) as { process: Record<string, unknown> };
+  const spec = await readSpec(c.bundleDir) as { process: Record<string, unknown> } | null;
+  if (!spec) throw new Conflict(`container ${c.id} has no runtime spec`);
   const base = spec.process;
   const env = new Map<string, string>();
   for (const kv of [...(base.env as string[] ?? []), ...(e.Config.Tty ? ['TERM=xterm'] : []), ...e.Config.Env]) env.set(kv.split('=')[0]!, kv);
@@ -199,6 +203,9 @@ async function processSpec(c: Container, e: ExecRecord): Promise<Record<string, 
     const u = await resolveUser(c.rootfsDir, e.Config.User);
     out.user = { uid: u.uid, gid: u.gid, additionalGids: u.additionalGids };
   }
-  if (e.Config.Privileged) out.capabilities = { bounding: ALL_CAPS, effective: ALL_CAPS, permitted: ALL_CAPS };
+  if (e.Config.Privileged) {
+    const all = availableCaps();
+    out.capabilities = { bounding: all, effective: all, permitted: all };
+  }
   return out;
 }

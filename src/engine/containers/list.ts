@@ -2,6 +2,7 @@
  * `GET /containers/json`: which containers a listing shows (`all`, `limit`, `filters`).
  * @module
  */
+import { RE2JS } from 're2js';
 import type { Container } from '../../container/container.ts';
 import { InvalidParameter } from '../../errors.ts';
 import { matchLabels, parseFilters } from '../../events/filters.ts';
@@ -40,11 +41,15 @@ export function listContainers(d: Engine, opts: { all: boolean; limit?: number; 
   return out;
 }
 
-/** Docker matches names as a regular expression against `/name`. */
+/**
+ * Docker matches names as a Go (RE2) regular expression against `/name`: linear time, so no
+ * pattern can stall the engine (JavaScript's backtracking engine takes exponential time on
+ * `^/(a+)+$`). A pattern that does not compile matches nothing, as in Docker.
+ */
 function nameMatches(pattern: string, name: string): boolean {
   try {
-    return new RegExp(pattern).test(name);
+    return RE2JS.compile(pattern).matcher(name).find();
   } catch {
-    return name.includes(pattern);
+    return false;
   }
 }

@@ -10,6 +10,7 @@ import type { Engine } from '../engine.ts';
 import { forceKill } from './kill.ts';
 import { teardownSandbox } from '../networks/sandbox.ts';
 import { mountsOf, releaseMounts, removeVolumes } from '../volumes/mounts.ts';
+import { endLeases } from './rootfs-lease.ts';
 
 /** Removes a container; `force` kills it first if it runs; `volumes` removes its anonymous volumes (`rm -v`). */
 export async function removeContainer(d: Engine, c: Container, opts: { force: boolean; volumes?: boolean }): Promise<void> {
@@ -24,6 +25,7 @@ export async function removeContainer(d: Engine, c: Container, opts: { force: bo
   c.state.setRemovalInProgress(true);
   try {
     if (c.state.running) await forceKill(d, c);
+    await endLeases(d, c); // a `docker cp` in progress ends: its files are about to go
     await d.inflight.tornDown(c.id);
     await unmountOverlay(c.rootfsDir);
     await d.tasks.delete(c.id, true);

@@ -20,12 +20,15 @@ export interface Resources {
   CpusetMems: string;
   PidsLimit: number | null;
   BlkioWeight: number;
+  /** 0–100; null (or Docker's -1): the kernel's. */
+  MemorySwappiness: number | null;
+  OomKillDisable: boolean;
 }
 
 /** The names of {@link Resources}' fields, as they appear in create and update bodies. */
 export const RESOURCE_FIELDS: readonly (keyof Resources)[] = [
   'Memory', 'MemoryReservation', 'MemorySwap', 'NanoCpus', 'CpuShares', 'CpuPeriod', 'CpuQuota',
-  'CpusetCpus', 'CpusetMems', 'PidsLimit', 'BlkioWeight',
+  'CpusetCpus', 'CpusetMems', 'PidsLimit', 'BlkioWeight', 'MemorySwappiness', 'OomKillDisable',
 ];
 
 /** Docker's lowest memory limit. */
@@ -40,7 +43,7 @@ const NANO_PERIOD = 100_000;
 export function noResources(): Resources {
   return {
     Memory: 0, MemoryReservation: 0, MemorySwap: 0, NanoCpus: 0, CpuShares: 0, CpuPeriod: 0, CpuQuota: 0,
-    CpusetCpus: '', CpusetMems: '', PidsLimit: null, BlkioWeight: 0,
+    CpusetCpus: '', CpusetMems: '', PidsLimit: null, BlkioWeight: 0, MemorySwappiness: null, OomKillDisable: false,
   };
 }
 
@@ -49,8 +52,14 @@ export function resourcesOf(hc: Readonly<Record<string, unknown>>, base: Resourc
   const out = { ...base };
   for (const k of RESOURCE_FIELDS) {
     const v = hc[k];
-    if (v === undefined || (v === null && k !== 'PidsLimit')) continue;
-    if (k === 'CpusetCpus' || k === 'CpusetMems') {
+    if (v === undefined || (v === null && k !== 'PidsLimit' && k !== 'MemorySwappiness')) continue;
+    if (k === 'OomKillDisable') {
+      if (typeof v !== 'boolean') throw new InvalidParameter('OomKillDisable must be a boolean');
+      out.OomKillDisable = v;
+    } else if (k === 'MemorySwappiness') {
+      if (v !== null && !Number.isSafeInteger(v)) throw new InvalidParameter('MemorySwappiness must be an integer');
+      out.MemorySwappiness = v === null || v === -1 ? null : v as number;
+    } else if (k === 'CpusetCpus' || k === 'CpusetMems') {
       if (typeof v !== 'string') throw new InvalidParameter(`${k} must be a string`);
       out[k] = v;
     } else if (k === 'PidsLimit') {
@@ -115,6 +124,9 @@ export function checkResources(r: Resources, host: HostLimits): { resources: Res
     warnings.push('Your kernel does not support Block I/O weight or the cgroup is not mounted. Weight discarded.');
     out.BlkioWeight = 0;
   }
+  if (out.MemorySwappiness !== null && (out.MemorySwappiness < 0 || out.MemorySwappiness > 100)) {
+    throw new InvalidParameter(`Invalid value: ${out.MemorySwappiness}, valid memory swappiness range is 0-100`);
+  }
   if (out.PidsLimit !== null && out.PidsLimit <= 0) out.PidsLimit = null; // Docker: 0 and -1 are "unlimited"
   return { resources: out, warnings };
 }
@@ -150,7 +162,8 @@ export function ociResources(r: Resources): Record<string, unknown> {
   if (r.Memory > 0) memory.limit = r.Memory;
   if (r.MemoryReservation > 0) memory.reservation = r.MemoryReservation;
   if (r.MemorySwap !== 0) memory.swap = r.MemorySwap;
-  if (Object.keys(memory).length) out.memory = memory;
+  if (r.MemorySwappiness !== null) memory.swappiness = r.MemorySwappiness;
+  if (Object.keys(memory).length || r.OomKillDisable) out.memory = { ...memory, ...(r.OomKillDisable ? { disableOOMKiller: true } : {}) };
   const cpu: Record<string, number | string> = {};
   if (r.CpuShares > 0) cpu.shares = r.CpuShares;
   if (r.NanoCpus > 0) {

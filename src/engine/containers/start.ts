@@ -7,17 +7,18 @@
 import { chmod, writeFile } from 'node:fs/promises';
 import type { Container } from '../../container/container.ts';
 import { Conflict, MoorageError, NotModified, SystemError, messageOf, type ErrorCode } from '../../errors.ts';
-import { mountOverlay, unmountOverlay } from '../../snapshots/overlay.ts';
+import { unmountOverlay } from '../../snapshots/overlay.ts';
+import { mountRootfs } from './rootfs-lease.ts';
 import { resolveUser } from './user.ts';
 import type { BindMount } from '../../runtime/bundle.ts';
 import { ociResources, resourcesOf } from './resources.ts';
+import { securitySpec } from './security.ts';
 import type { Engine } from '../engine.ts';
 import { setupSandbox, teardownSandbox } from '../networks/sandbox.ts';
 import { mountsForStart, releaseMounts } from '../volumes/mounts.ts';
 import { watchExit } from './exit.ts';
-import { resizeTerminal } from '../../runtime/attach.ts';
+import { setTerminalSize } from '../../runtime/attach.ts';
 import { removeContainer } from './remove.ts';
-import { containerOverlay } from '../images/rootfs.ts';
 import { initFlags } from '../stop/plan.ts';
 import { stopSettings } from '../stop/settings.ts';
 
@@ -49,10 +50,9 @@ export async function startContainer(d: Engine, c: Container, opts: { manual?: b
 
 async function run(d: Engine, c: Container, manual: boolean): Promise<void> {
   await d.inflight.tornDown(c.id);
-  const overlay = containerOverlay(d, c);
   try {
-    await mountOverlay(overlay);
-    const user = await resolveUser(c.rootfsDir, c.config.User);
+    await mountRootfs(d, c);
+    const user = await resolveUser(c.rootfsDir, c.config.User, (c.hostConfig.GroupAdd as string[] | undefined) ?? []);
     const mounts = await mountsForStart(d, c);
     const sandbox = await setupSandbox(d, c, Object.keys(c.config.ExposedPorts ?? {}));
     const { args, binds } = await processArgs(d, c, [...sandbox.mounts, ...mounts.binds]);
@@ -62,6 +62,7 @@ async function run(d: Engine, c: Container, manual: boolean): Promise<void> {
       uid: user.uid, gid: user.gid, additionalGids: user.additionalGids, binds, tmpfs: mounts.tmpfs,
       hostNetwork: sandbox.hostNetwork, netnsPath: sandbox.netnsPath,
       resources: ociResources(resourcesOf(c.hostConfig)),
+      security: securitySpec(c.hostConfig, sandbox.hostNetwork),
     }, {
       stdin: c.config.OpenStdin, tty: c.config.Tty,
       // Docker closes a container's stdin when its attached client ends it only with StdinOnce.
@@ -77,7 +78,7 @@ async function run(d: Engine, c: Container, manual: boolean): Promise<void> {
     void d.containers.checkpoint(c).catch((err: Error) => d.log.error({ err, id: c.id }, 'checkpoint before start failed'));
     const size = consoleSize(c.hostConfig.ConsoleSize);
     // The terminal has its size before the process looks at it (`docker run -t` sends it).
-    if (c.config.Tty && size) await resizeTerminal(c.bundleDir, size[0], size[1]).catch((err: Error) => d.log.warn({ err, id: c.id }, 'setting the terminal size failed'));
+    if (c.config.Tty && size) await setTerminalSize(task.pid, size[0], size[1]).catch((err: Error) => d.log.warn({ err, id: c.id }, 'setting the terminal size failed'));
     await d.tasks.start(task);
     c.state.setRunning(task.pid);
     if (manual) {

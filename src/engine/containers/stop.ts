@@ -6,7 +6,7 @@
  */
 import type { Container } from '../../container/container.ts';
 import { NotModified, SystemError, messageOf } from '../../errors.ts';
-import { FAILED_KILL_WAIT_MS, UNDELIVERED_WAIT_MS } from '../../stop-bounds.ts';
+import { FAILED_KILL_WAIT_MS, UNDELIVERED_WAIT_MS, stopWaitMs } from '../../stop-bounds.ts';
 import type { Engine } from '../engine.ts';
 import { forceKill, killWithSignal, taskOf } from './kill.ts';
 import type { StopPlan, StopRequest } from '../stop/plan.ts';
@@ -41,7 +41,7 @@ async function stop(d: Engine, c: Container, opts: StopRequest): Promise<void> {
   if (recorder) d.inflight.stops.set(c.id, recorder);
   try {
     const delivered = await killWithSignal(d, c, signal, plan.deliver);
-    const fullMs = timeout < 0 ? -1 : timeout * 1000;
+    const fullMs = stopWaitMs(timeout);
     // Nobody received the signal (it was exiting already): wait a little, not the whole timeout.
     const waitMs = delivered || timeout === 0 ? fullMs : fullMs < 0 ? UNDELIVERED_WAIT_MS : Math.min(UNDELIVERED_WAIT_MS, fullMs);
     if (!(await waitStopped(c, waitMs))) {

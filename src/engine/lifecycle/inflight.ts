@@ -15,6 +15,20 @@ export interface RecordingStop {
   finish(): Promise<StopReport>;
 }
 
+/**
+ * An archive operation (cp, export, diff) using a container's files. Removal aborts it and
+ * waits for it to end before it unmounts and deletes them; a start that finds the rootfs
+ * unmounted under one that holds a mount ends it first.
+ */
+export interface RootfsUse {
+  /** Aborted to end the operation at once. */
+  readonly abort: AbortController;
+  /** Holds the engine's descriptor of the mounted rootfs (a `mount` lease, once it has it). */
+  holding: boolean;
+  /** Settles when the operation has let go. */
+  readonly done: Promise<void>;
+}
+
 /** The blobs and layers an image operation in progress (pull, load, import) has made so far. */
 export interface ImageParts {
   blobs: Set<string>;
@@ -42,6 +56,10 @@ export class Inflight {
     this.imageParts.add(parts);
     return run(parts).finally(() => this.imageParts.delete(parts));
   }
+  /** A mount of the rootfs in progress (a start's or an archive operation's): the next one waits for it. */
+  readonly mounts = new Map<string, Promise<void>>();
+  /** Archive operations using a container's files. */
+  readonly rootfsUses = new Map<string, Set<RootfsUse>>();
 
   /** Settles when the start in progress, if any, has (successfully or not). */
   async startSettled(id: string): Promise<void> {
@@ -60,5 +78,7 @@ export class Inflight {
     this.exits.delete(id);
     this.teardowns.delete(id);
     this.manualRestarts.delete(id);
+    this.mounts.delete(id);
+    this.rootfsUses.delete(id);
   }
 }

@@ -88,8 +88,10 @@ export async function mountsForStart(d: Engine, c: Container): Promise<{ binds: 
       if (m.type === 'tmpfs') {
         tmpfs.push({ destination: m.target, options: m.tmpfsOptions });
       } else if (m.type === 'bind') {
-        if (m.createSource) await mkdir(m.source, { recursive: true });
-        else if (!(await stat(m.source).catch(() => null))) {
+        const exists = await stat(m.source).then(() => true, () => false);
+        // Docker makes a missing source a directory; one that exists (a file too) is used as it is.
+        if (m.createSource && !exists) await mkdir(m.source, { recursive: true });
+        else if (!exists) {
           throw new InvalidParameter(`invalid mount config for type "bind": bind source path does not exist: ${m.source}`);
         }
         binds.push({ source: m.source, destination: m.target, readonly: m.readonly, propagation: m.propagation });

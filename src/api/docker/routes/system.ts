@@ -7,6 +7,7 @@ import { BUILD_COMMIT, VERSION } from '../../../version.ts';
 import { systemInfo } from '../../../engine/system.ts';
 import { diskUsage } from '../../../engine/disk-usage.ts';
 import { containerSummary, imageSummary } from '../wire.ts';
+import { volumeJson } from '../wire-networks.ts';
 import type { InfoResponse, VersionResponse } from '../../../wire/system.ts';
 import { readEvents, type EngineEvent } from '../../../engine/events.ts';
 import { parseTimestamp } from '../../../engine/containers/logs.ts';
@@ -56,7 +57,7 @@ export const systemRoutes: Route[] = [
       LayersSize: du.layersSize,
       Images: du.images.map(imageSummary),
       Containers: du.containers.map((c) => ({ ...containerSummary(c.view, ctx.version), ...c.sizes })),
-      Volumes: [],
+      Volumes: du.volumes.map((v) => ({ ...volumeJson(v.view), UsageData: { Size: v.size, RefCount: v.refCount } })),
       BuildCache: [],
     });
   }],

@@ -5,7 +5,7 @@
  * keeps running) or broken (then the held bytes go through).
  * @module
  */
-import { InvalidParameter } from '../../errors.ts';
+import { InvalidParameter } from './errors.ts';
 
 /** Docker's default. */
 export const DEFAULT_DETACH_KEYS = 'ctrl-p,ctrl-q';
