@@ -78,6 +78,17 @@ describe('docker pull from a registry', () => {
     assert.equal(opaque, 'y');
     const wh = await stat(join(top, 'gone'));
     assert.ok(wh.isCharacterDevice() && wh.rdev === 0, 'a whiteout is a 0/0 character device');
+    // docker diff compares the container with the image as its layers make it.
+    const id = (await d.docker(['run', '-d', img.ref, 'sh', '-c', 'touch /added; rm /keep; echo x > /opq/new; sleep 1000'])).stdout.trim();
+    try {
+      await d.docker(['exec', id, 'true']).catch(() => undefined);
+      for (let i = 0; i < 50 && !(await d.docker(['diff', id])).stdout.includes('/added'); i++) await new Promise((r) => setTimeout(r, 100));
+      const diff = (await d.docker(['diff', id])).stdout.split('\n').filter(Boolean).sort();
+      assert.deepEqual(diff.filter((l) => !l.includes('/run') && l !== 'A /sbin' && !l.includes('/etc') && !l.includes('/dev') && !l.includes('/proc') && !l.includes('/sys') && !l.includes('/tmp')),
+        ['A /added', 'C /opq', 'C /opq/new', 'D /keep'], diff.join('\n'));
+    } finally {
+      await d.docker(['rm', '-f', id]);
+    }
   });
 
   test('a multi-platform index gives this host its platform, skipping attestations; --platform picks another', async () => {
