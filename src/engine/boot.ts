@@ -2,7 +2,7 @@
  * Puts an engine together: its directories, the host's cgroups and the runtime, the stores and
  * the embedded image, the predefined networks, the exit watcher, the reactions to exits, the
  * restore of the containers of its last life, and the clean-up of what a crash left of their
- * networks and volume mounts.
+ * networks and volume mounts and of the creates and removals it cut short.
  * @module
  */
 import { mkdir } from 'node:fs/promises';
@@ -12,6 +12,7 @@ import { TaskRunner } from '../runtime/task.ts';
 import type { EngineConfig } from './config.ts';
 import { Engine } from './engine.ts';
 import { ensureBusybox } from './images/busybox.ts';
+import { discardUnfinished } from './lifecycle/leftovers.ts';
 import { registerExitReactions } from './lifecycle/reactions.ts';
 import { restore } from './lifecycle/restore.ts';
 import { ensurePredefined } from './networks/predefined.ts';
@@ -30,9 +31,11 @@ export async function bootEngine(config: EngineConfig, log?: Engine['log']): Pro
   await ensureBusybox(d.images);
   for (const bad of await d.networks.load()) d.log.warn({ network: bad }, 'skipping unreadable network');
   for (const bad of await d.volumes.load()) d.log.warn({ volume: bad }, 'skipping unreadable volume');
-  for (const f of await d.containers.load()) {
+  const loaded = await d.containers.load();
+  for (const f of loaded.unreadable) {
     d.log.error({ id: f.id, error: f.error }, 'skipping container with an unreadable checkpoint');
   }
+  await discardUnfinished(d, loaded.unfinished);
   await ensurePredefined(d);
   for (const c of d.containers.all()) await d.execs.load(c.id);
   await d.exits.start((err) => d.log.error({ err }, 'exit watcher failed'));
