@@ -244,6 +244,27 @@ static bool is_stop_signal(int sig)
 }
 
 /*
+ * The fields of /proc/PID/stat after the command name ("state ppid ..."), read into buf, or
+ * NULL when the process is gone.  The name may hold spaces and parentheses: the fields start
+ * after the last ')'.
+ */
+static const char *stat_fields(pid_t pid, char *buf, size_t size)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	ssize_t len = read(fd, buf, size - 1);
+	close(fd);
+	if (len <= 0)
+		return NULL;
+	buf[len] = 0;
+	char *rp = strrchr(buf, ')');
+	return rp && rp[1] == ' ' ? rp + 2 : NULL;
+}
+
+/*
  * Signals every descendant of the init.  Outside PID 1 this is the only safe
  * "everyone": kill(-1) from a host process run as root would hit the whole
  * machine.  One pass, like kill(-1): a process forked after the listing by an
@@ -263,22 +284,11 @@ static void signal_descendants(int sig)
 	while ((e = readdir(d))) {
 		if (!isdigit((unsigned char)e->d_name[0]))
 			continue;
-		char path[64], buf[512];
+		char buf[512];
 		pid_t p = atoi(e->d_name);
-		snprintf(path, sizeof path, "/proc/%d/stat", (int)p);
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		ssize_t len = read(fd, buf, sizeof buf - 1);
-		close(fd);
-		if (len <= 0)
-			continue;
-		buf[len] = 0;
-		/* The command name may hold spaces and parentheses; the fields
-		 * after the last ')' are "state ppid ...". */
-		char *rp = strrchr(buf, ')');
+		const char *f = stat_fields(p, buf, sizeof buf);
 		int pp;
-		if (!rp || sscanf(rp + 1, " %*c %d", &pp) != 1)
+		if (!f || sscanf(f, "%*c %d", &pp) != 1)
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 256;
@@ -337,18 +347,9 @@ static bool others_alive(void)
 	while ((e = readdir(d))) {
 		if (!isdigit((unsigned char)e->d_name[0]) || atoi(e->d_name) == getpid())
 			continue;
-		char path[64], buf[512];
-		snprintf(path, sizeof path, "/proc/%d/stat", atoi(e->d_name));
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		ssize_t len = read(fd, buf, sizeof buf - 1);
-		close(fd);
-		if (len <= 0)
-			continue;
-		buf[len] = 0;
-		char *rp = strrchr(buf, ')');
-		if (rp && rp[1] == ' ' && rp[2] != 'Z') {
+		char buf[512];
+		const char *f = stat_fields(atoi(e->d_name), buf, sizeof buf);
+		if (f && f[0] != 'Z') {
 			found = true;
 			if (n < STRANGERS_MAX)
 				now_alive[n++] = atoi(e->d_name);
