@@ -9,6 +9,7 @@
  * fds before and after. Exits 1 on any violation. Not part of `npm test`: `npm run soak`.
  */
 import { readdir, readFile, readlink } from 'node:fs/promises';
+import { globalAgent } from 'node:http';
 import { call, median } from './api.ts';
 import { startDaemon } from '../test/helpers/daemon.ts';
 import { scrub, settledTruth, type DaemonRoots } from '../test/helpers/host-truth.ts';
@@ -100,6 +101,7 @@ try {
   const seconds = (performance.now() - t0 - checking) / 1000;
   for (const name of NAMES) if (state.get(name) !== 'absent') await call(d.socket, 'DELETE', `${v}/containers/${name}?force=1`);
   await truth('once all are removed', 10_000);
+  globalAgent.destroy(); // our idle keep-alive connections are not the daemon's to count
   await new Promise((r) => setTimeout(r, 2_000)); // exits' teardowns and closed streams settle
   const afterUsage = await usage(d.pid);
 
