@@ -437,6 +437,17 @@ static double now(void)
 
 int main(int argc, char **argv)
 {
+	/* Block the signals to collect before anything else: as a namespace's PID 1 the kernel
+	 * drops a signal this process neither handles nor blocks, so a stop that arrives while it
+	 * parses its arguments would be lost.  The full set is refined below. */
+	sigset_t early;
+	sigfillset(&early);
+	int sync_signals[] = {SIGFPE, SIGILL, SIGSEGV, SIGBUS, SIGABRT, SIGTRAP, SIGSYS};
+	for (size_t i = 0; i < sizeof sync_signals / sizeof sync_signals[0]; i++)
+		sigdelset(&early, sync_signals[i]);
+	sigset_t original;
+	sigprocmask(SIG_SETMASK, &early, &original);
+
 	/* Line-buffered, so that -v output interleaves with the child's. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
@@ -466,7 +477,8 @@ int main(int argc, char **argv)
 	int unblocked[] = {SIGFPE, SIGILL, SIGSEGV, SIGBUS, SIGABRT, SIGTRAP, SIGSYS, SIGTTIN, SIGTTOU};
 	for (size_t i = 0; i < sizeof unblocked / sizeof unblocked[0]; i++)
 		sigdelset(&waitset, unblocked[i]);
-	sigprocmask(SIG_SETMASK, &waitset, &child_mask);
+	sigprocmask(SIG_SETMASK, &waitset, NULL);
+	child_mask = original; /* the child gets the mask the init was started with */
 	sigemptyset(&ign.sa_mask);
 	sigaction(SIGTTIN, &ign, &child_ttin);
 	sigaction(SIGTTOU, &ign, &child_ttou);

@@ -93,26 +93,16 @@ export interface ContainerRecord {
 }
 
 /**
- * A container in memory: its record, its live state with waiters, and its paths. What is in
- * flight (a start, a stop, a teardown) is the engine's business, not the model's.
+ * Where a container's files live, from its directory alone: also what boot needs to clean the
+ * directory of a container that was never completed (no record to build a {@link Container}).
  */
-export class Container {
-  readonly record: ContainerRecord;
-  readonly state: State;
+export class ContainerFiles {
   /** Root of the container's files. */
   readonly dir: string;
 
-  constructor(record: ContainerRecord, containersDir: string) {
-    this.record = record;
-    this.state = new State(record.State);
-    this.dir = join(containersDir, record.Id);
+  constructor(dir: string) {
+    this.dir = dir;
   }
-
-  get id(): string { return this.record.Id; }
-  /** The name without Docker's leading slash. */
-  get name(): string { return this.record.Name.replace(/^\//, ''); }
-  get config(): ContainerConfig { return this.record.Config; }
-  get hostConfig(): HostConfig { return this.record.HostConfig; }
 
   /** The OCI bundle directory (config.json; conmon's attach socket and fifos). */
   get bundleDir(): string { return join(this.dir, 'bundle'); }
@@ -134,8 +124,34 @@ export class Container {
    * content but never make this host path a symlink or a fifo.
    */
   get initReportPath(): string { return join(this.dir, 'init-report'); }
+  /**
+   * The volumes a create in progress is making for the container, listed before it makes them:
+   * a create cut short by a crash leaves this file, and boot removes those volumes with the rest.
+   */
+  get newVolumesPath(): string { return join(this.dir, 'new-volumes.json'); }
   /** The container's `/etc/hosts`, `/etc/resolv.conf` and `/etc/hostname`, bind-mounted. */
   get hostsPath(): string { return join(this.dir, 'hosts'); }
   get resolvConfPath(): string { return join(this.dir, 'resolv.conf'); }
   get hostnamePath(): string { return join(this.dir, 'hostname'); }
+}
+
+/**
+ * A container in memory: its record, its live state with waiters, and its paths. What is in
+ * flight (a start, a stop, a teardown) is the engine's business, not the model's.
+ */
+export class Container extends ContainerFiles {
+  readonly record: ContainerRecord;
+  readonly state: State;
+
+  constructor(record: ContainerRecord, containersDir: string) {
+    super(join(containersDir, record.Id));
+    this.record = record;
+    this.state = new State(record.State);
+  }
+
+  get id(): string { return this.record.Id; }
+  /** The name without Docker's leading slash. */
+  get name(): string { return this.record.Name.replace(/^\//, ''); }
+  get config(): ContainerConfig { return this.record.Config; }
+  get hostConfig(): HostConfig { return this.record.HostConfig; }
 }

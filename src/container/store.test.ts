@@ -29,8 +29,8 @@ test('checkpoints land newest-last, concurrent calls share a queued write, and r
     await mkdir(join(dir, 'broken'));
     await writeFile(join(dir, 'broken', 'config.v2.json'), '{not json');
     const again = new ContainerStore(dir);
-    const failures = await again.load();
-    assert.deepEqual(failures.map((f) => f.id), ['broken']);
+    const loaded = await again.load();
+    assert.deepEqual(loaded.unreadable.map((f) => f.id), ['broken']);
     assert.equal(again.get('one').record.RestartCount, 3);
   } finally {
     await rm(dir, { recursive: true, force: true });

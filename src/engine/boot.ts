@@ -2,7 +2,7 @@
  * Puts an engine together: its directories, the host's cgroups and the runtime, the stores and
  * the embedded image, the predefined networks, the exit watcher, the reactions to exits, the
  * restore of the containers of its last life, and the clean-up of what a crash left of their
- * networks and volume mounts.
+ * networks and volume mounts and of the creates and removals it cut short.
  * @module
  */
 import { mkdir } from 'node:fs/promises';
@@ -13,6 +13,7 @@ import type { EngineConfig } from './config.ts';
 import { Engine } from './engine.ts';
 import { ensureBusybox } from './images/busybox.ts';
 import { collectGarbage } from './images/record.ts';
+import { discardUnfinished } from './lifecycle/leftovers.ts';
 import { registerExitReactions } from './lifecycle/reactions.ts';
 import { restore } from './lifecycle/restore.ts';
 import { ensurePredefined } from './networks/predefined.ts';
@@ -33,10 +34,12 @@ export async function bootEngine(config: EngineConfig, log?: Engine['log']): Pro
   await ensureBusybox(d);
   for (const bad of await d.networks.load()) d.log.warn({ network: bad }, 'skipping unreadable network');
   for (const bad of await d.volumes.load()) d.log.warn({ volume: bad }, 'skipping unreadable volume');
-  await collectGarbage(d); // layers and blobs an interrupted pull or load stored for no image
-  for (const f of await d.containers.load()) {
+  const loaded = await d.containers.load();
+  for (const f of loaded.unreadable) {
     d.log.error({ id: f.id, error: f.error }, 'skipping container with an unreadable checkpoint');
   }
+  await discardUnfinished(d, loaded.unfinished);
+  await collectGarbage(d); // layers and blobs an interrupted pull or load stored for no image
   await ensurePredefined(d);
   for (const c of d.containers.all()) await d.execs.load(c.id);
   await d.exits.start((err) => d.log.error({ err }, 'exit watcher failed'));

@@ -121,6 +121,7 @@ export class Engine {
   async close(): Promise<void> {
     this.restarts.close();
     this.exits.close();
+    this.tasks?.close();
     await this.tasks?.removeParentCgroups();
     if (!this.containers.all().some((c) => c.record.Network?.sandboxKey)) {
       await removeIdleGlobalChains().catch((err: Error) => this.log.warn({ err }, 'removing idle firewall chains failed'));

@@ -5,7 +5,7 @@
  * paths (`/<parent>/<id>`) in whichever hierarchy holds the process lists.
  * @module
  */
-import { access, readFile, statfs } from 'node:fs/promises';
+import { access, readdir, readFile, rmdir, statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 
@@ -60,6 +60,29 @@ export async function cgroupPids(root: string, cgroupsPath: string): Promise<num
   } catch {
     return [];
   }
+}
+
+/**
+ * Removes the cgroup `path` (a cgroupfs path such as `/moorage/ID`) from every hierarchy under
+ * `base` that has it. rmdir removes only an empty cgroup: one with processes, or another
+ * daemon's parent with its containers, stays (and that is not an error).
+ */
+export async function removeCgroup(path: string, base = '/sys/fs/cgroup'): Promise<void> {
+  const hierarchies = await readdir(base).catch(() => [] as string[]);
+  const dirs = [join(base, path), ...hierarchies.map((h) => join(base, h, path))];
+  await Promise.all(dirs.map((dir) => rmdir(dir).catch(() => {})));
+}
+
+/**
+ * Thaws the cgroup `path` if it is frozen, in the v1 freezer and on v2: a frozen process does
+ * not act on SIGKILL until thawed. Best effort: a cgroup that is not there is nothing to thaw.
+ */
+export async function thawCgroup(path: string, base = '/sys/fs/cgroup'): Promise<void> {
+  await Promise.all([
+    writeFile(join(base, 'freezer', path, 'freezer.state'), 'THAWED').catch(() => {}),
+    writeFile(join(base, path, 'cgroup.freeze'), '0').catch(() => {}),
+    writeFile(join(base, 'unified', path, 'cgroup.freeze'), '0').catch(() => {}),
+  ]);
 }
 
 /** What this host's cgroups can limit. */

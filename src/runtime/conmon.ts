@@ -7,6 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Readable, Writable } from 'node:stream';
 import { SystemError } from '../errors.ts';
@@ -16,6 +17,20 @@ import { startFailure } from './start-failure.ts';
 export const CONMON_PATH = '/usr/bin/conmon';
 /** conmon plus `runtime create` take ~50 ms; anything past this bound is a hung runtime. */
 export const SYNC_TIMEOUT_MS = 30_000;
+
+/** The file in the persist dir where conmon writes its monitor's pid. */
+const MONITOR_PID_FILE = 'conmon.pid';
+
+/** The monitor pid conmon wrote into `persistDir`; undefined when there is none. */
+export async function readMonitorPid(persistDir: string): Promise<number | undefined> {
+  const pid = Number(await readFile(join(persistDir, MONITOR_PID_FILE), 'utf8').catch(() => ''));
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+/** Where conmon writes its monitor's pid for a task whose persist dir is `persistDir`. */
+export function monitorPidFile(persistDir: string): string {
+  return join(persistDir, MONITOR_PID_FILE);
+}
 
 /** How the process's stdio is wired: a pipe for stdin (`-i`), a terminal (`-t`). */
 export interface ConmonStdio {

@@ -170,3 +170,20 @@ export async function monitorAlive(pid: number, id: string): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * Waits (at most `maxMs`) until `pid` runs the program named `comm` and blocks or handles
+ * `sig`. A container's init is signalled only then: just after a start the runtime's own init
+ * may still be about to exec it, and the kernel drops a signal a namespace's PID 1 neither
+ * blocks nor handles. Resolves whether it got there.
+ */
+export async function waitSignalReady(pid: number, sig: number, comm: string, maxMs: number): Promise<boolean> {
+  const deadline = Date.now() + maxMs;
+  for (;;) {
+    const [name, s] = await Promise.all([readSmall(`/proc/${pid}/comm`, 64), readSignals(pid)]);
+    if (name === null || s === null) return false; // gone
+    if (name.trim() === comm && (inMask(s.blocked, sig) || inMask(s.caught, sig))) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}

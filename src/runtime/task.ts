@@ -4,16 +4,19 @@
  * the {@link ExitWatcher} resolves once.
  * @module
  */
-import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { SystemError } from '../errors.ts';
 import { writeBundle, type BundleSpec } from './bundle.ts';
-import { launchConmon, type ConmonStdio } from './conmon.ts';
+import { launchConmon, monitorPidFile, type ConmonStdio } from './conmon.ts';
 import { CLEANED_SUFFIX, monitorCleanupArgs } from './monitor-cleanup.ts';
 import type { OciRuntime } from './oci-runtime.ts';
-import { cgroupPids } from './cgroups.ts';
+import { cgroupPids, removeCgroup, thawCgroup } from './cgroups.ts';
 import type { ExitRecord, ExitWatcher } from './exit-watcher.ts';
-import { readStat, signalProcess } from './procs.ts';
+import { MonitorWatch } from './monitor-watch.ts';
+import { monitorAlive, readStat, signalProcess } from './procs.ts';
+import { SIGKILL } from './signals.ts';
 
 /** Where the task's files go. */
 export interface TaskPaths {
@@ -32,7 +35,7 @@ export interface TaskHandle {
   cgroupsPath: string;
   /** When the task was created (ms since the epoch): exit records older than this are stale. */
   createdAt: number;
-  /** Resolves when the task's monitor exits (only for tasks created by this engine process). */
+  /** Resolves when the task's monitor exits (tasks this engine process created or adopted). */
   monitorGone?: Promise<void>;
 }
 
@@ -54,6 +57,7 @@ export class TaskRunner {
   readonly cgroupRoot: string;
   readonly cgroupParent: string;
   readonly exits: ExitWatcher;
+  readonly #monitors = new MonitorWatch();
 
   constructor(runtime: OciRuntime, cgroupRoot: string, cgroupParent: string, exits: ExitWatcher) {
     this.runtime = runtime;
@@ -70,6 +74,20 @@ export class TaskRunner {
   /** The handle of a task from what the container's checkpoint remembers of it. */
   handle(id: string, t: TaskRecord): TaskHandle {
     return { id, pid: t.pid, startTime: t.startTime, monitorPid: t.monitorPid, cgroupsPath: t.cgroupsPath ?? this.cgroupsPath(id), createdAt: t.createdAt ?? 0 };
+  }
+
+  /**
+   * The handle of a task that outlived the engine process that created it (a restart): like
+   * {@link handle}, and its monitor is watched, so a monitor that dies is noticed as for a task
+   * created here.
+   */
+  adopt(id: string, t: TaskRecord): TaskHandle {
+    return { ...this.handle(id, t), monitorGone: this.#monitors.watch(t.monitorPid, id) };
+  }
+
+  /** Stops watching adopted monitors (engine shutdown). */
+  close(): void {
+    this.#monitors.close();
   }
 
   /** The task's exit: resolves once, with conmon's record or one {@link ExitWatcher.settle} gives. */
@@ -89,7 +107,7 @@ export class TaskRunner {
     await writeBundle(paths.bundleDir, { ...spec, cgroupsPath, terminal: stdio.tty });
     const created = await launchConmon({
       id: spec.id, name, runtimePath: this.runtime.createPath, runtimeArgs: this.runtime.globalArgs,
-      bundleDir: paths.bundleDir, pidFile: paths.pidFile, conmonPidFile: join(paths.persistDir, 'conmon.pid'),
+      bundleDir: paths.bundleDir, pidFile: paths.pidFile, conmonPidFile: monitorPidFile(paths.persistDir),
       exitDir: exitDir, persistDir: paths.persistDir, logPath: paths.logPath,
       ...stdio,
       exitCommand: monitorCleanupArgs(this.runtime.path, this.runtime.root, spec.id, spec.rootfs, join(exitDir, spec.id + CLEANED_SUFFIX)),
@@ -144,9 +162,7 @@ export class TaskRunner {
    * harmlessly on a busy one, e.g. another daemon's containers).
    */
   async removeParentCgroups(): Promise<void> {
-    const dirs = await readdir('/sys/fs/cgroup').catch(() => [] as string[]);
-    const candidates = [join('/sys/fs/cgroup', this.cgroupParent), ...dirs.map((h) => join('/sys/fs/cgroup', h, this.cgroupParent))];
-    await Promise.all(candidates.map((dir) => rmdir(dir).catch(() => {})));
+    await removeCgroup(this.cgroupParent);
   }
 
   /**
@@ -159,4 +175,41 @@ export class TaskRunner {
       if (!/does not exist|not exist|no such/i.test(err.message)) throw err;
     });
   }
+
+  /**
+   * Ends a task whatever became of it — created but never started, running with no record of
+   * it, or with its monitor still there — and leaves nothing of it: the monitor is killed first
+   * (if `monitorPid` is still the monitor of `id`), so no exit record or teardown of its own
+   * comes later; then the runtime deletes the task by force; then whatever is left in its cgroup
+   * (a process the runtime no longer knew) is killed and the cgroup removed. Returns whether
+   * there was anything to end.
+   */
+  async destroy(id: string, opts: { monitorPid?: number; cgroupsPath?: string } = {}): Promise<boolean> {
+    let found = false;
+    if (opts.monitorPid && (await monitorAlive(opts.monitorPid, id))) {
+      found = true;
+      try { process.kill(opts.monitorPid, SIGKILL); } catch { /* gone meanwhile */ }
+    }
+    if (await this.runtime.has(id)) {
+      found = true;
+      await this.delete(id, true);
+    }
+    const path = opts.cgroupsPath ?? this.cgroupsPath(id);
+    // Bounded: SIGKILLed processes leave their cgroup within milliseconds.
+    for (let i = 0; i < DESTROY_TRIES; i++) {
+      const pids = await cgroupPids(this.cgroupRoot, path);
+      if (!pids.length) break;
+      found = true;
+      for (const pid of pids) {
+        try { process.kill(pid, SIGKILL); } catch { /* exited meanwhile */ }
+      }
+      await thawCgroup(path); // a frozen process acts on the SIGKILL once thawed
+      await sleep(20);
+    }
+    await removeCgroup(path);
+    return found;
+  }
 }
+
+/** How many times {@link TaskRunner.destroy} kills what is left in a cgroup (20 ms apart). */
+const DESTROY_TRIES = 50;

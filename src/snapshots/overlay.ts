@@ -27,7 +27,11 @@ export interface OverlayDirs {
 
 /** Creates the writable layer's directories (at container create). */
 export async function prepareOverlay(d: Pick<OverlayDirs, 'upper' | 'work' | 'merged'>): Promise<void> {
-  await Promise.all([d.upper, d.work, d.merged].map((p) => mkdir(p, { recursive: true })));
+  // Every mkdir settles before a failure is reported: the caller then deletes the container's
+  // directory, and a recursive mkdir still under way would make it again.
+  const results = await Promise.allSettled([d.upper, d.work, d.merged].map((p) => mkdir(p, { recursive: true })));
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** The mount options; mount(8) runs in `base`, where the kernel resolves the relative lower dirs. */
@@ -73,6 +77,24 @@ export async function unmountOverlay(merged: string): Promise<void> {
   } catch {
     await run('umount', ['-l', merged], { timeout: MOUNT_TIMEOUT_MS }).catch(() => {});
   }
+}
+
+/**
+ * Unmounts everything mounted at or below `dir`, deepest first (lazily if busy): what a
+ * container's directory holds must be unmounted before the directory is deleted, or the
+ * deletion would reach into the mounted filesystems.
+ */
+export async function unmountBelow(dir: string): Promise<void> {
+  const info = await readFile('/proc/self/mountinfo', 'utf8');
+  const points = info.split('\n').map((l) => unescapeMount(l.split(' ')[4] ?? ''))
+    .filter((p) => p === dir || p.startsWith(`${dir}/`))
+    .sort((a, b) => b.length - a.length);
+  for (const p of points) await unmountOverlay(p);
+}
+
+/** A mount point as /proc prints it (space, tab, newline and backslash in octal) made a path. */
+function unescapeMount(field: string): string {
+  return field.replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(Number.parseInt(o, 8)));
 }
 
 /** True when `path` is a mount point in our namespace. */

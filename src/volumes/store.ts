@@ -21,6 +21,8 @@ const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 export class VolumeStore {
   readonly dir: string;
   #volumes = new Map<string, VolumeRecord>();
+  /** Creates in progress, by name: a second create of the name gets the first one's volume. */
+  readonly #creating = new Map<string, Promise<VolumeRecord>>();
   /** The containers (holders) using each volume now. */
   #users = new Map<string, Set<string>>();
 
@@ -47,14 +49,30 @@ export class VolumeStore {
     if (!NAME_RE.test(rec.name)) {
       throw new InvalidParameter(`create ${rec.name}: "${rec.name}" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host directory, use absolute path`);
     }
-    const existing = this.#volumes.get(rec.name);
+    const existing = this.#volumes.get(rec.name) ?? this.#creating.get(rec.name);
     if (existing) return existing;
+    const creating = this.#make(rec);
+    this.#creating.set(rec.name, creating);
+    try {
+      return await creating;
+    } finally {
+      this.#creating.delete(rec.name);
+    }
+  }
+
+  async #make(rec: VolumeRecord): Promise<VolumeRecord> {
     const dir = join(this.dir, rec.name);
-    await mkdir(join(dir, '_data'), { recursive: true });
-    await chmod(dir, 0o701);
-    await chmod(join(dir, '_data'), 0o755);
+    // All or nothing: listed once its record is on disk; a failure leaves no directory.
+    try {
+      await mkdir(join(dir, '_data'), { recursive: true });
+      await chmod(dir, 0o701);
+      await chmod(join(dir, '_data'), 0o755);
+      await writeFileAtomic(join(dir, 'volume.json'), JSON.stringify(rec));
+    } catch (err) {
+      await rm(dir, { recursive: true, force: true });
+      throw err;
+    }
     this.#volumes.set(rec.name, rec);
-    await writeFileAtomic(join(dir, 'volume.json'), JSON.stringify(rec));
     return rec;
   }
 

@@ -13,10 +13,10 @@ import { freePort, startRegistry, type TestRegistry } from '../helpers/registry.
 import { busyboxLayer, publishImage, type ImageSpec } from '../helpers/oci.ts';
 import { countingProxy, type CountingProxy, type Rule } from '../helpers/proxy.ts';
 import type { TarEntry } from '../helpers/tar.ts';
-import { rawApi } from '../helpers/raw-api.ts';
+import { call } from '../helpers/api.ts';
 
 /** POST through the engine's socket, with the empty credentials the docker CLI sends. */
-const api = (socket: string, path: string) => rawApi(socket, 'POST', path, { 'X-Registry-Auth': 'e30=' });
+const api = (socket: string, path: string) => call(socket, 'POST', path, undefined, { 'X-Registry-Auth': 'e30=' });
 
 describe('bad input on pull', () => {
   let d: TestDaemon;

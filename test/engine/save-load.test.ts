@@ -13,12 +13,12 @@ import { promisify } from 'node:util';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.ts';
 import { busyboxLayer, OciLayout } from '../helpers/oci.ts';
 import { makeTar, type TarEntry } from '../helpers/tar.ts';
-import { rawApi } from '../helpers/raw-api.ts';
+import { call } from '../helpers/api.ts';
 
 const run = promisify(execFile);
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-const get = (socket: string, path: string) => rawApi(socket, 'GET', path);
+const get = (socket: string, path: string) => call(socket, 'GET', path);
 
 describe('save, load and the other image endpoints', () => {
   let d: TestDaemon;

@@ -39,6 +39,24 @@ describe('stop and kill through the docker CLI', () => {
     }
   });
 
+  test('a stop sent the moment a start returns is graceful: the init gets the signal', async () => {
+    // The init is signalled once it blocks the signal: a namespace's PID 1 drops one it
+    // neither blocks nor handles, which would leave the stop to its SIGKILL.
+    for (let i = 0; i < 8; i++) {
+      const id = await runD('--network', 'none', 'busybox', 'sleep', '1000');
+      try {
+        const t0 = Date.now();
+        const r = await d.docker(['stop', '-t', '10', id]);
+        assert.equal(r.code, 0, r.stderr);
+        assert.ok(Date.now() - t0 < 5000, `round ${i}: the stop escalated`);
+        const report = JSON.parse((await d.docker(['inspect', '-f', '{{json .State.LastStop}}', id])).stdout) as { escalated: boolean };
+        assert.equal(report.escalated, false);
+      } finally {
+        await d.docker(['rm', '-f', id]);
+      }
+    }
+  });
+
   test('sleep as PID 1 without an init ignores TERM and is SIGKILLed after the timeout (137)', async () => {
     const id = await runD('--init=false', 'busybox', 'sleep', '1000');
     try {

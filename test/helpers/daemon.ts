@@ -107,6 +107,8 @@ export interface TestDaemon {
   stop(): Promise<void>;
   /** Stops the daemon process only; containers keep running under their monitors. */
   stopDaemonOnly(): Promise<void>;
+  /** SIGKILLs the daemon process, as a crash would; containers keep running under their monitors. */
+  crash(): Promise<void>;
 }
 
 /** What a CLI run printed and returned. */
@@ -152,6 +154,7 @@ export async function startDaemon(opts: StartOptions = {}): Promise<TestDaemon> 
   child.stdout!.on('data', (d) => { out += d; });
   child.stderr!.on('data', (d) => { out += d; if (process.env.ECHO_DAEMON) process.stderr.write(d); });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const running = () => child.exitCode === null && child.signalCode === null;
   try {
     await waitForPing(socket, child, 20_000);
   } catch (err) {
@@ -172,7 +175,7 @@ export async function startDaemon(opts: StartOptions = {}): Promise<TestDaemon> 
     dockerBytes: (args, input) => runBytes('docker', args, env, input),
     moorageBytes: (args, input) => runBytes(process.execPath, [BIN, ...args], env, input),
     async stop() {
-      if (child.exitCode === null) {
+      if (running()) {
         const ids = (await daemon.docker(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
         if (ids.length) await daemon.docker(['rm', '-f', ...ids]);
       }
@@ -190,11 +193,15 @@ export async function startDaemon(opts: StartOptions = {}): Promise<TestDaemon> 
       }
     },
     async stopDaemonOnly() {
-      if (child.exitCode !== null) return;
+      if (!running()) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
       await exited;
       clearTimeout(timer);
+    },
+    async crash() {
+      if (running()) child.kill('SIGKILL');
+      await exited;
     },
   };
   return daemon;

@@ -1,9 +1,11 @@
 /**
  * `POST /containers/create`: validates the request, resolves the image, and records the
- * container with its writable layer prepared. Nothing runs until start.
+ * container with its writable layer and volumes prepared, all or nothing. Nothing runs until
+ * start.
  * @module
  */
 import { randomBytes } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
 import type { ContainerConfig, ContainerRecord, HostConfig, KnownConfig, KnownHostConfig } from '../../container/container.ts';
 import { portRequests } from '../../container/ports.ts';
 import { initialState } from '../../container/state.ts';
@@ -18,7 +20,7 @@ import { checkSecurity } from './security.ts';
 import { checkName, randomName } from './names.ts';
 import { endpointsAtCreate, type EndpointRequest } from '../networks/endpoints.ts';
 import { validateExtraHosts } from '../networks/etc-files.ts';
-import { createPlannedVolumes, planMounts, removeVolumes } from '../volumes/mounts.ts';
+import { createPlannedVolumes, nameVolumes, planMounts, removeVolumes } from '../volumes/mounts.ts';
 import { findImage } from '../images/resolve.ts';
 
 /** The body of a create request, as Docker clients send it. */
@@ -114,12 +116,21 @@ export async function createContainer(d: Engine, name: string | undefined, body:
     State: initialState(), RestartCount: 0, Task: null, LastStop: null, Mounts: mounts, Network: network,
     StopSignalFrom: stopSignalFrom,
   };
-  const made = await createPlannedVolumes(d, mounts);
-  const c = await d.containers.add(record).catch(async (err: unknown) => {
-    await removeVolumes(d, made);
+  // All or nothing: the store lists the container only once its directory, writable layer and
+  // volumes are ready and its first checkpoint is written; on any failure the name is free
+  // again, the directory gone, and the volumes made for it removed.
+  const made: string[] = [];
+  const c = await d.containers.add(record, async (c) => {
+    await prepareOverlay({ upper: c.upperDir, work: c.workDir, merged: c.rootfsDir });
+    const toMake = nameVolumes(d, mounts);
+    if (toMake.length) await writeFile(c.newVolumesPath, JSON.stringify(toMake)); // for boot, if a crash cuts this short
+    made.push(...await createPlannedVolumes(d, mounts));
+  }).catch(async (err: unknown) => {
+    await removeVolumes(d, made).catch((e: Error) => d.log.warn({ err: e, volumes: made }, 'removing the volumes of a failed create failed'));
     throw err;
   });
-  await prepareOverlay({ upper: c.upperDir, work: c.workDir, merged: c.rootfsDir });
+  // The create is complete: the volumes are the container's now.
+  await rm(c.newVolumesPath, { force: true }).catch((err: Error) => d.log.warn({ err, id: c.id }, 'removing the list of new volumes failed'));
   d.emit(c, 'create');
   return { Id: id, Warnings: warnings };
 }

@@ -1,6 +1,7 @@
 /**
- * `DELETE /containers/{id}`: kills a running container when forced, tears down its task and
- * rootfs, deletes its files and publishes `destroy`.
+ * `DELETE /containers/{id}`: records the removal, kills a running container when forced, tears
+ * down its task and rootfs, deletes its files and publishes `destroy`. A removal the daemon
+ * does not live to finish is finished at its next boot.
  * @module
  */
 import type { Container } from '../../container/container.ts';
@@ -24,6 +25,8 @@ export async function removeContainer(d: Engine, c: Container, opts: { force: bo
   }
   c.state.setRemovalInProgress(true);
   try {
+    // On disk before anything is undone: a removal a crash cuts short is finished at boot.
+    await d.containers.checkpoint(c);
     if (c.state.running) await forceKill(d, c);
     await endLeases(d, c); // a `docker cp` in progress ends: its files are about to go
     await d.inflight.tornDown(c.id);

@@ -4,6 +4,7 @@
  * report; publish `stop`. The stop finishes even if the client hangs up.
  * @module
  */
+import { basename } from 'node:path';
 import type { Container } from '../../container/container.ts';
 import { NotModified, SystemError, messageOf } from '../../errors.ts';
 import { FAILED_KILL_WAIT_MS, UNDELIVERED_WAIT_MS, stopWaitMs } from '../../stop-bounds.ts';
@@ -13,6 +14,15 @@ import type { StopPlan, StopRequest } from '../stop/plan.ts';
 import { planFor } from '../stop/settings.ts';
 import { StopRecorder, summarizeReport } from '../stop/recorder.ts';
 import { waitStopped } from './wait.ts';
+import { waitSignalReady } from '../../runtime/procs.ts';
+
+/** How long a stop waits for a just-started init to block signals. */
+const INIT_READY_WAIT_MS = 500;
+
+/** The kernel's name for the init's process (its file name, at most 15 characters). */
+function initComm(d: Engine): string {
+  return basename(d.config.initPath).slice(0, 15);
+}
 
 /**
  * Stops a container. 304 when it is not running; 500 when the stop fails. A daemon shutdown
@@ -40,6 +50,8 @@ async function stop(d: Engine, c: Container, opts: StopRequest): Promise<void> {
   }
   if (recorder) d.inflight.stops.set(c.id, recorder);
   try {
+    // Just after a start the init may not have blocked the signal yet (it would be lost).
+    if (plan.init && task) await waitSignalReady(task.pid, signal, initComm(d), INIT_READY_WAIT_MS);
     const delivered = await killWithSignal(d, c, signal, plan.deliver);
     const fullMs = stopWaitMs(timeout);
     // Nobody received the signal (it was exiting already): wait a little, not the whole timeout.

@@ -37,13 +37,27 @@ export function planMounts(hc: { Binds?: string[] | null; Mounts?: DockerMount[]
   return out;
 }
 
+/**
+ * Gives the plan's anonymous volumes their random names, and returns the names of the volumes
+ * it needs that do not exist yet: what {@link createPlannedVolumes} is about to make.
+ */
+export function nameVolumes(d: Engine, plan: MountRecord[]): string[] {
+  const missing: string[] = [];
+  for (const m of plan) {
+    if (m.type !== 'volume') continue;
+    if (m.anonymous && !m.source) m.source = randomBytes(32).toString('hex');
+    if (!d.volumes.find(m.source)) missing.push(m.source);
+  }
+  return missing;
+}
+
 /** Makes the volumes the plan names (anonymous ones get their random names). Returns what it made. */
 export async function createPlannedVolumes(d: Engine, plan: MountRecord[]): Promise<string[]> {
+  nameVolumes(d, plan);
   const made: string[] = [];
   try {
     for (const m of plan) {
       if (m.type !== 'volume') continue;
-      if (m.anonymous) m.source = randomBytes(32).toString('hex');
       if (d.volumes.find(m.source)) continue;
       const labels = m.anonymous ? { ...m.volumeLabels, [ANONYMOUS_LABEL]: '' } : { ...m.volumeLabels };
       await d.volumes.create({ name: m.source, driver: 'local', createdAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), labels, options: m.volumeOptions ?? {} });
