@@ -14,6 +14,20 @@ import { JsonLines } from './json-lines.ts';
 import type { ContainerCreateRequest, ContainerCreateResponse, ContainerInspect, ContainerPathStat, ContainerStats, ContainerSummary,
   ContainerTop, ContainerUpdateRequest, DoctorReport, FilesystemChange, Filters, WaitResponse } from './types.ts';
 
+/** Options of {@link Containers.commit}. */
+export interface CommitOptions extends CallOptions {
+  /** `repo[:tag]` of the new image; untagged without. */
+  ref?: string;
+  comment?: string;
+  author?: string;
+  /** Dockerfile-style changes: `CMD`, `ENTRYPOINT`, `ENV`, `LABEL`, `EXPOSE`, `VOLUME`, `WORKDIR`, `USER`, `STOPSIGNAL`. */
+  changes?: string[];
+  /** Freeze a running container while its files are read (default true). */
+  pause?: boolean;
+  /** Settings of the new image that win over the container's. */
+  config?: Partial<Pick<ContainerCreateRequest, 'Cmd' | 'Entrypoint' | 'Env' | 'Labels' | 'User' | 'WorkingDir' | 'StopSignal' | 'ExposedPorts' | 'Volumes'>>;
+}
+
 /** Options of {@link Containers.create}. */
 export interface CreateOptions extends CallOptions {
   /** The container's name (`/name` in inspect). */
@@ -331,6 +345,17 @@ export class Containers {
   /** Renames a container. */
   async rename(id: string, name: string, opts: CallOptions = {}): Promise<void> {
     await this.t.send({ method: 'POST', path: `/containers/${enc(id)}/rename`, query: { name }, ...call(opts) });
+  }
+
+  /** A new image of the container's files and settings (`POST /commit`); resolves its ID. No deadline by default. */
+  async commit(id: string, opts: CommitOptions = {}): Promise<string> {
+    const m = opts.ref ? /^(.*[^/]):([\w][\w.-]*)$/.exec(opts.ref) : null;
+    const [repo, tag] = m ? [m[1]!, m[2]] : [opts.ref, undefined];
+    const r = await this.t.json<{ Id: string }>({ method: 'POST', path: '/commit', query: {
+      container: id, repo, tag, comment: opts.comment, author: opts.author, changes: opts.changes,
+      pause: opts.pause === false ? '0' : undefined,
+    }, body: opts.config ?? {}, ...call(opts, null) });
+    return r.Id;
   }
 
   /** Removes every stopped container the filters select. */

@@ -39,18 +39,37 @@ export function hostArchitecture(): string {
   return ({ x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x' } as Record<string, string>)[process.arch] ?? process.arch;
 }
 
-/** A one-layer image config for a layer moorage made (import, busybox). */
-export function singleLayerConfig(diffId: string, defaults: ImageConfig, o: { created: string; comment: string; createdBy: string }): ImageConfigFile {
-  const history: HistoryEntry = { created: o.created, created_by: o.createdBy, ...(o.comment ? { comment: o.comment } : {}) };
+/** How a layer moorage made came about (its history entry). */
+export interface LayerOrigin {
+  created: string;
+  comment: string;
+  createdBy: string;
+  author?: string;
+}
+
+/**
+ * The config of an image moorage made (import, busybox, commit): `parent`'s layers and history
+ * (none for a first layer) and one more layer, or only a history entry when `diffId` is null (a
+ * commit that changed nothing adds no layer, as moby's).
+ */
+export function layerConfig(parent: ImageConfigFile | null, diffId: string | null, defaults: ImageConfig, o: LayerOrigin): ImageConfigFile {
+  const history: HistoryEntry = {
+    created: o.created, created_by: o.createdBy, ...(o.author ? { author: o.author } : {}),
+    ...(o.comment ? { comment: o.comment } : {}), ...(diffId ? {} : { empty_layer: true }),
+  };
   const config: RuntimeConfig = {
     User: defaults.User, Env: defaults.Env, Cmd: defaults.Cmd, Entrypoint: defaults.Entrypoint,
     WorkingDir: defaults.WorkingDir, Labels: Object.keys(defaults.Labels).length ? defaults.Labels : null,
     ...(defaults.StopSignal ? { StopSignal: defaults.StopSignal } : {}),
-    ...(defaults.ExposedPorts ? { ExposedPorts: defaults.ExposedPorts } : {}),
-    ...(defaults.Volumes ? { Volumes: defaults.Volumes } : {}),
+    ...(defaults.ExposedPorts && Object.keys(defaults.ExposedPorts).length ? { ExposedPorts: defaults.ExposedPorts } : {}),
+    ...(defaults.Volumes && Object.keys(defaults.Volumes).length ? { Volumes: defaults.Volumes } : {}),
   };
   return {
-    architecture: hostArchitecture(), os: 'linux', created: o.created, ...(o.comment ? { comment: o.comment } : {}),
-    config, rootfs: { type: 'layers', diff_ids: [diffId] }, history: [history],
+    architecture: parent?.architecture ?? hostArchitecture(), os: parent?.os ?? 'linux',
+    ...(parent?.variant ? { variant: parent.variant } : {}),
+    created: o.created, ...(o.author ? { author: o.author } : {}), ...(o.comment ? { comment: o.comment } : {}),
+    config,
+    rootfs: { type: 'layers', diff_ids: [...(parent?.rootfs.diff_ids ?? []), ...(diffId ? [diffId] : [])] },
+    history: [...(parent?.history ?? []), history],
   };
 }

@@ -37,6 +37,8 @@ export interface ImageRecord {
   manifest?: Descriptor;
   /** When a tag last moved to it (RFC 3339). */
   LastTagTime: string;
+  /** The local image it was committed on, if any (moby's parent; not part of the image's content). */
+  Parent?: string;
 }
 
 /** The images of one engine. */

@@ -45,6 +45,9 @@ export const CreateSchema = z.looseObject({
   NetworkingConfig: z.looseObject({ EndpointsConfig: z.record(z.string(), object).nullish() }).nullish(),
 });
 
+/** `POST /commit`: the new image's config, as a create's without its host settings. */
+export const CommitSchema = CreateSchema.omit({ Image: true, HostConfig: true, NetworkingConfig: true }).extend({ Image: str }).loose();
+
 /** `POST /containers/{id}/exec`. */
 export const ExecCreateSchema = z.looseObject({
   Cmd: z.array(z.string()).nullish(), Env: strings, User: str, WorkingDir: str, DetachKeys: str,

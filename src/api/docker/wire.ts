@@ -149,7 +149,7 @@ export function imageSummary(v: ImageView): ImageSummary {
   const img = v.record;
   return {
     Id: img.Id,
-    ParentId: '',
+    ParentId: img.Parent ?? '',
     RepoTags: img.RepoTags,
     RepoDigests: img.RepoDigests,
     Created: Math.floor(Date.parse(img.Created) / 1000),
@@ -171,7 +171,7 @@ export function imageInspect(v: ImageView, version: string): ImageInspect {
     Id: img.Id,
     RepoTags: img.RepoTags,
     RepoDigests: img.RepoDigests,
-    Parent: '',
+    Parent: img.Parent ?? '',
     Comment: img.Comment,
     Created: img.Created,
     DockerVersion: c.docker_version ?? '',
@@ -184,6 +184,6 @@ export function imageInspect(v: ImageView, version: string): ImageInspect {
     GraphDriver: { Name: 'overlay', Data: v.layers },
     RootFS: { Type: 'layers', Layers: c.rootfs.diff_ids },
     Metadata: { LastTagTime: img.LastTagTime },
-    ...(compareVersions(version, '1.45') < 0 ? { Container: '', ContainerConfig: { ...config, ...c.container_config } } : {}),
+    ...(compareVersions(version, '1.45') < 0 ? { Container: typeof c.container === 'string' ? c.container : '', ContainerConfig: { ...config, ...c.container_config } } : {}),
   };
 }

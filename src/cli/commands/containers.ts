@@ -84,6 +84,20 @@ export function registerContainerVerbs(program: Command, ctx: CliContext): void 
       await ctx.client().containers.rename(container, name);
     });
 
+  program.command('commit')
+    .description("Create a new image from a container's changes")
+    .argument('<container>', 'container name or ID')
+    .argument('[reference]', 'REPOSITORY[:TAG] of the new image')
+    .option('-a, --author <author>', 'Author (e.g., "John Hannibal Smith <hannibal@a-team.com>")')
+    .option('-c, --change <instruction>', 'Apply a Dockerfile instruction (CMD, ENV, LABEL …); repeatable', collect, [])
+    .option('-m, --message <message>', 'Commit message')
+    .option('-p, --pause', 'Pause the container during commit (the default)', true)
+    .option('--no-pause', 'Do not pause the container during commit')
+    .action(async (container: string, ref: string | undefined, o: { author?: string; change: string[]; message?: string; pause: boolean }) => {
+      const id = await ctx.client().containers.commit(container, { ref, author: o.author, changes: o.change, comment: o.message, pause: o.pause });
+      ctx.out(`${id}\n`);
+    });
+
   program.command('container')
     .description('Manage containers')
     .command('prune')

@@ -15,10 +15,18 @@ import type { Engine } from '../engine.ts';
 import { leaseRootfs } from './rootfs-lease.ts';
 import { withImageRoot } from '../images/rootfs.ts';
 
+/**
+ * Where the runtime mounts something into the container (relative to its root): the runtime
+ * makes these mount points in the writable layer, and they are no change of the container's.
+ */
+export async function runtimeMountPoints(c: Container): Promise<Set<string>> {
+  const spec = await readSpec(c.bundleDir) as { mounts?: { destination?: string }[] } | null;
+  return new Set((spec?.mounts ?? []).map((m) => String(m.destination ?? '').replace(/^\/+/, '')));
+}
+
 /** The container's changes, by path. */
 export async function containerChanges(d: Engine, c: Container): Promise<FilesystemChange[]> {
-  const spec = await readSpec(c.bundleDir) as { mounts?: { destination?: string }[] } | null;
-  const mountPoints = new Set((spec?.mounts ?? []).map((m) => String(m.destination ?? '').replace(/^\/+/, '')));
+  const mountPoints = await runtimeMountPoints(c);
   const lease = await leaseRootfs(d, c, { mount: false });
   try {
     const upper = readTree(c.upperDir, '.', 'list', { beneath: true, signal: lease.signal });

@@ -12,7 +12,7 @@ import { SystemError } from '../../errors.ts';
 import type { ImageRecord } from '../../image/store.ts';
 import { writeTar, type TarWriteEntry } from '../../snapshots/tar-writer.ts';
 import type { Engine } from '../engine.ts';
-import { addLayerImage } from './import.ts';
+import { addLayerImage } from './layer-image.ts';
 import { findImage } from './resolve.ts';
 
 const run = promisify(execFile);
@@ -62,5 +62,6 @@ export async function ensureBusybox(d: Engine): Promise<ImageRecord> {
       Cmd: ['sh'], Entrypoint: null, WorkingDir: '', User: '', Labels: {},
       Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
     },
+    emptyLayer: 'refuse',
   });
 }

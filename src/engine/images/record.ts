@@ -18,6 +18,8 @@ export interface NewImage {
   manifest?: Descriptor;
   tags: string[];
   digests: string[];
+  /** The local image it was made on (commit). */
+  parent?: string;
 }
 
 /** Records an image and publishes `untag` for images that lost a tag to it (the operation publishes its own event). */
@@ -27,7 +29,7 @@ export async function recordImage(d: Engine, n: NewImage): Promise<ImageRecord> 
   const { image, untagged } = await d.images.add({
     Id: n.id, RepoTags: n.tags, RepoDigests: n.digests, Created: n.config.created ?? now, Size: size,
     Comment: n.config.comment ?? n.config.history?.at(-1)?.comment ?? '', config: n.config,
-    layers: n.layers, chain: n.chain, manifest: n.manifest, LastTagTime: now,
+    layers: n.layers, chain: n.chain, manifest: n.manifest, LastTagTime: now, ...(n.parent ? { Parent: n.parent } : {}),
   });
   for (const u of untagged) d.events.publish('image', 'untag', u.id, { name: u.tag });
   return image;

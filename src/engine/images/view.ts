@@ -3,6 +3,10 @@
  * use it. Also the lookups and listings the doors need.
  * @module
  */
+import { RE2JS } from 're2js';
+import { InvalidParameter } from '../../errors.ts';
+import { matchLabels, parseFilters } from '../../events/filters.ts';
+import type { ImageRecord } from '../../image/store.ts';
 import type { Engine } from '../engine.ts';
 import { getImage } from './resolve.ts';
 import { imageLowerDirs } from './rootfs.ts';
@@ -28,10 +32,38 @@ export function imageView(d: Engine, ref: string) {
 export type ImageView = ReturnType<typeof imageView>;
 
 /**
- * The images `GET /images/json` lists: tagged ones and untagged ones nobody uses, or every
- * one with `all` (Docker's dangling rule).
+ * The images `GET /images/json` lists: tagged ones and untagged ones that are neither used nor
+ * another image's parent, or every one with `all`; `filters` (Docker's JSON) narrow them by
+ * `reference` (a glob over `name[:tag]`), `dangling`, `label`, `label!`, `before` and `since`.
  */
-export function listImages(d: Engine, all: boolean): ImageView[] {
+export function listImages(d: Engine, all: boolean, filters?: string): ImageView[] {
+  const f = parseFilters(filters, ['reference', 'dangling', 'label', 'label!', 'before', 'since']);
+  const dangling = f.get('dangling')?.[0];
+  if (dangling !== undefined && !['true', 'false', '1', '0'].includes(dangling)) {
+    throw new InvalidParameter(`invalid filter 'dangling=${dangling}'`);
+  }
+  const before = f.has('before') ? Date.parse(getImage(d, f.get('before')![0]!).Created) : Infinity;
+  const since = f.has('since') ? Date.parse(getImage(d, f.get('since')![0]!).Created) : -Infinity;
+  const parents = new Set(d.images.all().map((i) => i.Parent).filter(Boolean));
+  const keep = (img: ImageRecord, users: number) => {
+    if (!all && !img.RepoTags.length && (users > 0 || parents.has(img.Id))) return false;
+    if (dangling !== undefined && (img.RepoTags.length === 0) !== ['true', '1'].includes(dangling)) return false;
+    if (f.has('label') && !matchLabels(f.get('label')!, img.Config.Labels)) return false;
+    if (f.has('label!') && matchLabels(f.get('label!')!, img.Config.Labels)) return false;
+    const created = Date.parse(img.Created);
+    if (created >= before || created <= since) return false;
+    return !f.has('reference') || f.get('reference')!.some((pattern) => img.RepoTags.some((t) => referenceMatches(pattern, t)));
+  };
   return d.images.all().map((record) => ({ record, containers: imageUsers(d, record.Id), layers: layerPaths(d, record.Id) }))
-    .filter((v) => all || v.record.RepoTags.length || v.containers === 0);
+    .filter((v) => keep(v.record, v.containers));
+}
+
+/** Docker's reference filter: a glob (`*`, `?`) over `name:tag`, or over the name alone when the pattern has no tag. */
+export function referenceMatches(pattern: string, tag: string): boolean {
+  // RE2: a pattern of many stars cannot make the match take exponential time.
+  const re = RE2JS.compile(`^${RE2JS.quote(pattern).replace(/\\\*/g, '[^/]*').replace(/\\\?/g, '[^/]')}$`);
+  if (re.matches(tag)) return true;
+  const colon = tag.lastIndexOf(':');
+  const hasTag = /:[^/]*$/.test(pattern);
+  return !hasTag && colon > tag.lastIndexOf('/') && re.matches(tag.slice(0, colon));
 }

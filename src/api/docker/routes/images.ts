@@ -1,8 +1,10 @@
 /**
- * Image routes: pull and import (`POST /images/create`), push, tag, history, save, load,
- * prune, list, inspect, remove, `POST /auth`, and search (not supported).
+ * Image routes: pull and import (`POST /images/create`), commit, push, tag, history, save,
+ * load, prune, list, inspect, remove, `POST /auth`, and search (not supported).
  * @module
  */
+import { commitContainer } from '../../../engine/containers/commit.ts';
+import { getContainer } from '../../../engine/containers/view.ts';
 import { importImage } from '../../../engine/images/import.ts';
 import { imageHistory } from '../../../engine/images/history.ts';
 import { loadImages } from '../../../engine/images/load.ts';
@@ -17,6 +19,7 @@ import { imageView, listImages } from '../../../engine/images/view.ts';
 import { InvalidParameter, NotFound, NotSupported } from '../../../errors.ts';
 import { drained, flag, readJson, sendEmpty, sendJson, type Ctx, type Route } from '../http.ts';
 import { registryAuth } from '../registry-auth.ts';
+import { checkBody, CommitSchema } from '../schemas.ts';
 import { streamProgress } from '../progress-stream.ts';
 import { imageInspect, imageSummary } from '../wire.ts';
 
@@ -66,8 +69,19 @@ export const imageRoutes: Route[] = [
     res.end(`${JSON.stringify({ status: img.Id })}\n`);
   }],
 
+  ['POST', '/commit', async (ctx) => {
+    const q = ctx.query;
+    const body = checkBody(CommitSchema, (await readJson<unknown>(ctx)) ?? {});
+    const c = getContainer(ctx.daemon, q.get('container') ?? '');
+    const img = await commitContainer(ctx.daemon, c, {
+      repo: q.get('repo') || undefined, tag: q.get('tag') || undefined, comment: q.get('comment') ?? undefined,
+      author: q.get('author') || undefined, pause: flag(q, 'pause', true), changes: q.getAll('changes'), config: body as object,
+    });
+    sendJson(ctx, 201, { Id: img.Id });
+  }],
+
   ['GET', '/images/json', async (ctx) => {
-    sendJson(ctx, 200, listImages(ctx.daemon, flag(ctx.query, 'all')).map(imageSummary));
+    sendJson(ctx, 200, listImages(ctx.daemon, flag(ctx.query, 'all'), ctx.query.get('filters') ?? undefined).map(imageSummary));
   }],
 
   ['GET', '/images/search', async (ctx) => {
