@@ -5,7 +5,6 @@
  * @module
  */
 import { MoorageClient } from '../src/client/index.ts';
-import type { TestDaemon } from '../test/helpers/daemon.ts';
 
 /** Per-run times in ms. */
 export interface ExecBench {
@@ -15,9 +14,9 @@ export interface ExecBench {
   run: number[];
 }
 
-/** Measures `runs` execs and `runs` runs of `true`. */
-export async function execBench(d: TestDaemon, runs: number): Promise<ExecBench> {
-  const client = new MoorageClient({ host: d.host });
+/** Measures `runs` execs and `runs` runs of `true` on the engine at `host` (moorage's, or Docker's to compare). */
+export async function execBench(host: string, runs: number): Promise<ExecBench> {
+  const client = new MoorageClient({ host });
   const { Id } = await client.containers.create({ Image: 'busybox', Cmd: ['sleep', '1000'], HostConfig: { NetworkMode: 'none' } });
   const { Id: open } = await client.containers.create({ Image: 'busybox', Cmd: ['sleep', '1000'],
     HostConfig: { NetworkMode: 'none', SecurityOpt: ['seccomp=unconfined'] } });

@@ -6,18 +6,17 @@
  * (default 5).
  * Run alone with `node --import tsx bench/pull.ts`; `npm run bench` runs it after the others.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDaemon } from '../test/helpers/daemon.ts';
 import { OciLayout, skopeoPush } from '../test/helpers/oci.ts';
 import { startRegistry, type TestRegistry } from '../test/helpers/registry.ts';
-import { stopProcess } from '../test/helpers/process.ts';
 import { median } from './api.ts';
+import { startDockerd } from './dockerd.ts';
 
 const RUNS = Number(process.env.BENCH_PULL_RUNS ?? 5);
 const LAYER_MB = 50;
@@ -50,38 +49,6 @@ async function coldPull(host: string, ref: string): Promise<number> {
   return ms;
 }
 
-function pingable(socket: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = request({ socketPath: socket, path: '/_ping' }, (res) => { res.resume(); resolve(res.statusCode === 200); });
-    req.on('error', () => resolve(false));
-    req.end();
-  });
-}
-
-/** Starts Debian's dockerd in its own roots; resolves its host and a stop function, or the reason it cannot run. */
-async function startDockerd(work: string, registry: string): Promise<{ host: string; stop(): Promise<void> } | { error: string }> {
-  const root = join(work, 'dockerd');
-  const socket = join(root, 'docker.sock');
-  let log = '';
-  const child = spawn('/usr/sbin/dockerd', ['--data-root', join(root, 'data'), '--exec-root', join(root, 'exec'), '-H', `unix://${socket}`,
-    '--pidfile', join(root, 'docker.pid'), '--bridge=none', '--iptables=false', '--ip-masq=false', '--insecure-registry', registry,
-    '--storage-driver', 'overlay2'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  child.stderr.on('data', (d) => { log += d; });
-  const stop = async () => {
-    await stopProcess(child, 20_000);
-    await rm(root, { recursive: true, force: true }).catch(() => {});
-  };
-  const deadline = Date.now() + 30_000;
-  while (!(await pingable(socket))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      await stop();
-      return { error: log.split('\n').filter((l) => /level=(error|fatal)/.test(l)).slice(-3).join('\n') || `dockerd exited with ${child.exitCode}` };
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { host: `unix://${socket}`, stop };
-}
-
 /** Runs the pull benchmark and prints its rows. */
 export async function pullBench(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'moorage-bench-pull-'));
@@ -89,7 +56,7 @@ export async function pullBench(): Promise<void> {
   try {
     const ref = await publish(reg, work);
     const d = await startDaemon();
-    const dockerd = await startDockerd(work, reg.host);
+    const dockerd = await startDockerd(work, [reg.host]);
     const moorage: number[] = [];
     let dockerTimes: number[] | null = 'error' in dockerd ? null : [];
     if ('error' in dockerd) console.log(`Docker 20.10 could not run here, so moorage is measured alone: ${dockerd.error}`);

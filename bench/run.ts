@@ -9,20 +9,41 @@
  *  - create+start on the default bridge network against `--network none`, and the time a
  *    published port takes to answer on 127.0.0.1 after `start` returns;
  *  - exec of `true` in a running container (through the SDK, attached as the CLI does) next to
- *    a whole run of `true`;
+ *    a whole run of `true`, and the same on Debian's Docker 20.10 (bench/dockerd.ts);
  *  - a cold pull of a 150 MB image from a local registry, next to Docker 20.10's (bench/pull.ts).
  * Run with `npm run bench`. Prints a table; timings are not asserted anywhere.
  */
 import { startDaemon } from '../test/helpers/daemon.ts';
 import { call, median } from './api.ts';
 import { networkBench } from './network.ts';
-import { execBench } from './exec.ts';
+import { execBench, type ExecBench } from './exec.ts';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { parallelStops } from './parallel.ts';
 import { cliStartup, idleRssMb } from './startup.ts';
 import { pullBench } from './pull.ts';
+import { startDockerd } from './dockerd.ts';
 
+const execFileP = promisify(execFile);
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const FAST_EXIT = ['sh', '-c', 'trap "exit 0" TERM; sleep 1000 & wait'];
+
+/** The exec rows on Debian's Docker 20.10, with moorage's busybox loaded into it. */
+async function dockerExecBench(moorageHost: string, runs: number): Promise<ExecBench | { error: string }> {
+  const work = await mkdtemp(join(tmpdir(), 'moorage-bench-dockerd-'));
+  const dockerd = await startDockerd(work);
+  try {
+    if ('error' in dockerd) return dockerd;
+    await execFileP('sh', ['-c', `docker -H ${moorageHost} save busybox | docker -H ${dockerd.host} load -q`]);
+    return await execBench(dockerd.host, runs);
+  } finally {
+    if (!('error' in dockerd)) await dockerd.stop();
+    await rm(work, { recursive: true, force: true });
+  }
+}
 
 const d = await startDaemon();
 try {
@@ -71,7 +92,8 @@ try {
   const parInit = await parallelStops(d, { rounds, init: true });
   const cli = await cliStartup(d, RUNS);
   const net = await networkBench(d, RUNS);
-  const ex = await execBench(d, RUNS);
+  const ex = await execBench(d.host, RUNS);
+  const dockerEx = await dockerExecBench(d.host, RUNS);
 
   const row = (name: string, xs: number[], target: string, unit = 'ms') =>
     console.log(`${name.padEnd(48)} ${median(xs).toFixed(1).padStart(7)} ${unit}   (min ${Math.min(...xs).toFixed(1)}, max ${Math.max(...xs).toFixed(1)}; target ${target})`);
@@ -90,6 +112,12 @@ try {
   row('exec of true (create, start attached, exit code)', ex.exec, '<= 25 ms');
   row('exec of true, container without seccomp filter', ex.execUnconfined, 'reference');
   row('run of true (create, attach, start, wait, rm)', ex.run, 'reference');
+  if ('error' in dockerEx) console.log(`Docker 20.10 could not run here, so exec is measured on moorage alone: ${dockerEx.error}`);
+  else {
+    row('Docker 20.10: exec of true', dockerEx.exec, 'reference');
+    row('Docker 20.10: exec of true, without seccomp filter', dockerEx.execUnconfined, 'reference');
+    row('Docker 20.10: run of true', dockerEx.run, 'reference');
+  }
   row('CLI start-up: moorage --version', cli.version, '<= 120 ms');
   row('CLI start-up + one call: moorage ps', cli.ps, '<= 120 ms');
   row('docker --version (for reference)', cli.docker, 'reference');
