@@ -1,7 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { decodeWaitStatus, inMask, parseStat, parseStatus, readStat, signalProcess, isSameProcess } from './procs.ts';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { decodeWaitStatus, inMask, parseStat, parseStatus, readStat, signalProcess, isSameProcess, waitSignalReady } from './procs.ts';
+
+const INIT = fileURLToPath(new URL('../../init/build/moorage-init', import.meta.url));
 
 test('parseStat reads fields after a command holding spaces and parentheses', () => {
   const st = parseStat('1234 (my (odd) cmd) S 1 1234 1234 0 -1 4194560 100 0 0 0 0 0 0 0 20 0 1 0 98765 0 0');
@@ -50,4 +54,21 @@ test('parseStat gives a zombie\'s wait status from field 52 and none for a live 
   const live = parseStat('1234 (x) S 1 1234 1234 0 -1 4194560 100 0 0 0 0 0 0 0 20 0 1 0 98765 0 0');
   assert.equal(live.waitStatus, null);
   assert.equal(live.pgrp, 1234);
+});
+
+test('an init asleep in sigtimedwait is ready for a signal although /proc shows it blocking nothing', async () => {
+  const init = spawn(INIT, ['-s', '--', 'sleep', '30'], { stdio: 'ignore' });
+  try {
+    const pid = init.pid!;
+    const asleep = async () => (await readFile(`/proc/${pid}/wchan`, 'utf8').catch(() => '')).startsWith('do_sigtimedwait');
+    for (let i = 0; i < 500 && !(await asleep()); i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(await asleep(), 'the init waits in sigtimedwait');
+    assert.equal(await waitSignalReady(pid, 15, 'moorage-init', 200), true);
+    assert.equal(await waitSignalReady(pid, 15, 'another-init', 50), false, 'another program is not ready');
+  } finally {
+    const exited = new Promise((r) => init.on('exit', r));
+    init.kill('SIGTERM'); // forwarded to sleep; the init exits with it
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    if (init.exitCode === null && init.signalCode === null) init.kill('SIGKILL');
+  }
 });

@@ -175,14 +175,17 @@ export async function monitorAlive(pid: number, id: string): Promise<boolean> {
  * Waits (at most `maxMs`) until `pid` runs the program named `comm` and blocks or handles
  * `sig`. A container's init is signalled only then: just after a start the runtime's own init
  * may still be about to exec it, and the kernel drops a signal a namespace's PID 1 neither
- * blocks nor handles. Resolves whether it got there.
+ * blocks nor handles. An init asleep in sigtimedwait counts as blocking: the kernel clears the
+ * waited signals from the mask /proc shows for the length of the wait, and keeps them in the
+ * task's saved mask, where the drop check looks too. Resolves whether it got there.
  */
 export async function waitSignalReady(pid: number, sig: number, comm: string, maxMs: number): Promise<boolean> {
   const deadline = Date.now() + maxMs;
   for (;;) {
-    const [name, s] = await Promise.all([readSmall(`/proc/${pid}/comm`, 64), readSignals(pid)]);
+    const [name, s, wchan] = await Promise.all([readSmall(`/proc/${pid}/comm`, 64), readSignals(pid), readSmall(`/proc/${pid}/wchan`, 128)]);
     if (name === null || s === null) return false; // gone
-    if (name.trim() === comm && (inMask(s.blocked, sig) || inMask(s.caught, sig))) return true;
+    const waiting = wchan?.startsWith('do_sigtimedwait') ?? false;
+    if (name.trim() === comm && (waiting || inMask(s.blocked, sig) || inMask(s.caught, sig))) return true;
     if (Date.now() >= deadline) return false;
     await new Promise((r) => setTimeout(r, 2));
   }
