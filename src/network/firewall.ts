@@ -7,7 +7,7 @@
  * @module
  */
 import { runTool } from './exec.ts';
-import { NETAVARK_LOCK } from './netavark.ts';
+import { netavarkLock } from './netavark.ts';
 
 // Runs under flock. Leaves everything if any netavark rule still forwards or masquerades for a
 // network (a per-network rule, a forward rule, a port's DNAT); otherwise deletes the jumps into
@@ -31,7 +31,7 @@ exit 0
 
 /** Removes netavark's global chains if no network of any netavark user needs them. */
 export async function removeIdleGlobalChains(): Promise<void> {
-  await runTool('flock', ['-w', '30', NETAVARK_LOCK, 'sh', '-c', SCRIPT]);
+  await runTool('flock', ['-w', '30', await netavarkLock(), 'sh', '-c', SCRIPT]);
 }
 
 /** The host ports netavark forwards now (its DNAT chain's rules), for any engine. */

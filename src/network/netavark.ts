@@ -6,7 +6,7 @@
  * @module
  */
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { SystemError } from '../errors.ts';
 import { runTool, TOOL_TIMEOUT_MS } from './exec.ts';
 import { netavarkOptions, parseSetupOutput } from './netavark-options.ts';
@@ -18,6 +18,17 @@ export const NETAVARK_PATH = '/usr/lib/podman/netavark';
 export const AARDVARK_PATH = '/usr/lib/podman/aardvark-dns';
 /** The host-wide lock of netavark runs (util-linux flock). */
 export const NETAVARK_LOCK = '/run/lock/moorage-netavark.lock';
+
+let lockDir: Promise<unknown> | undefined;
+/**
+ * The lock's path, its directory made first: systemd makes /run/lock at boot, but a host
+ * without it (a container, a chroot with a fresh /run) has none, and flock cannot create it.
+ */
+export async function netavarkLock(): Promise<string> {
+  lockDir ??= mkdir(dirname(NETAVARK_LOCK), { recursive: true, mode: 0o1777 }).catch((err: unknown) => { lockDir = undefined; throw err; });
+  await lockDir;
+  return NETAVARK_LOCK;
+}
 
 /** One engine's netavark: its config directory (aardvark's files live there). */
 export class Netavark {
@@ -54,11 +65,11 @@ export class Netavark {
     }
   }
 
-  #run(verb: 'setup' | 'teardown', s: SandboxSpec) {
+  async #run(verb: 'setup' | 'teardown', s: SandboxSpec) {
     const lockWait = String(Math.floor(TOOL_TIMEOUT_MS / 2000));
     // -o: the lock's descriptor is not inherited, or the aardvark-dns daemon netavark starts
     // would hold the lock for its whole life and every later run would time out.
-    return runTool('flock', ['-o', '-w', lockWait, NETAVARK_LOCK, NETAVARK_PATH, '--config', this.configDir, '-a', AARDVARK_PATH, verb, s.netnsPath],
+    return runTool('flock', ['-o', '-w', lockWait, await netavarkLock(), NETAVARK_PATH, '--config', this.configDir, '-a', AARDVARK_PATH, verb, s.netnsPath],
       JSON.stringify(netavarkOptions(s)), { ...process.env, NETAVARK_FW: 'iptables', RUST_LOG: 'netavark=error' });
   }
 }
