@@ -108,14 +108,21 @@ prepare_root() {
 
 inside() {   # inside SCRIPT: runs bash SCRIPT in the root, in new mount and PID namespaces
   # --kill-child: if this script dies, the namespace's init is SIGKILLed, and with it everything.
+  # pivot_root, not chroot: the root must be the mount namespace's own root, as on a booted
+  # machine. Under a chroot the namespace's root stays the host's, and a process that joins a
+  # container's mount namespace (runc exec) lands in the host's root instead of the container's.
   exec unshare --mount --propagation private --pid --fork --kill-child bash -euc '
     root=$1; shift
-    mount --bind "$root" "$root"   # runc pivot_root()s, which fails unless / is a mount point
+    mount --bind "$root" "$root"   # pivot_root needs the new root to be a mount point
     mount --rbind /dev "$root/dev"
     mount --rbind /sys "$root/sys"   # the cgroup hierarchies, v1 and unified, come with it
     mount -t proc proc "$root/proc"
     for d in run tmp dev/shm; do mount -t tmpfs tmpfs "$root/$d"; done
-    exec chroot "$root" /usr/bin/env -i "$@"' inside "$root" "${inside_env[@]}" bash -euo pipefail -c "$1"
+    mkdir -p "$root/.host"
+    cd "$root"
+    pivot_root . .host
+    umount -l /.host && rmdir /.host
+    exec /usr/bin/env -i "$@"' inside "$root" "${inside_env[@]}" bash -euo pipefail -c "$1"
 }
 
 # Prepended to each script run inside. We are alone in that PID namespace (bash is its init), so
