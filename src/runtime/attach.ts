@@ -130,19 +130,31 @@ export class AttachSession {
   }
 }
 
+/** How long a resize waits for conmon to open its control fifo (it does so just after the start). */
+const CTL_OPEN_WAIT_MS = 1_000;
+
 /**
  * Writes a message to conmon's control fifo (`<dir>/ctl`): `1 <rows> <cols>` resizes the
- * terminal. Non-blocking: a fifo nobody reads (conmon gone) fails at once instead of hanging.
+ * terminal. Non-blocking: a fifo nobody reads fails at once instead of hanging, and is tried
+ * again for a moment — a client resizes right after the start, which can come before conmon
+ * reads its fifo — but not for longer (conmon gone).
  */
 export async function resizeTerminal(dir: string, rows: number, cols: number): Promise<void> {
-  let fh;
-  try {
-    fh = await open(`${dir}/ctl`, constants.O_WRONLY | constants.O_NONBLOCK);
-    await fh.write(`1 ${rows} ${cols}\n`);
-  } catch (err) {
-    throw new SystemError(`resizing the terminal failed: ${(err as Error).message}`);
-  } finally {
-    await fh?.close();
+  const deadline = Date.now() + CTL_OPEN_WAIT_MS;
+  for (;;) {
+    let fh;
+    try {
+      fh = await open(`${dir}/ctl`, constants.O_WRONLY | constants.O_NONBLOCK);
+      await fh.write(`1 ${rows} ${cols}\n`);
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENXIO' || Date.now() >= deadline) {
+        throw new SystemError(`resizing the terminal failed: ${(err as Error).message}`);
+      }
+    } finally {
+      await fh?.close();
+    }
+    await new Promise((r) => setTimeout(r, 20));
   }
 }
 

@@ -11,7 +11,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
-import { startDaemon, type TestDaemon } from '../helpers/daemon.ts';
+import { cliAtLeast, startDaemon, type TestDaemon } from '../helpers/daemon.ts';
 
 /** Docker's default capabilities as a CapEff mask. */
 const DOCKER_DEFAULT_CAPEFF = '00000000a80425fb';
@@ -90,13 +90,13 @@ describe('hardening flags', () => {
   });
 
   test('inspect shows the settings as given', async () => {
-    // (The docker CLI sends capability names with their CAP_ prefix.)
+    // (The docker CLI sends capability names as typed before 23 and with their CAP_ prefix since.)
     const id = (await d.docker(['create', '--cap-drop', 'ALL', '--cap-add', 'CHOWN', '--read-only', '--security-opt', 'no-new-privileges',
       '--ulimit', 'nofile=10:20', '-m', '32m', '--pids-limit', '9', 'busybox'])).stdout.trim();
     try {
       const hc = JSON.parse((await d.docker(['inspect', '-f', '{{json .HostConfig}}', id])).stdout);
       assert.deepEqual([hc.CapDrop, hc.CapAdd, hc.ReadonlyRootfs, hc.SecurityOpt, hc.Memory, hc.PidsLimit],
-        [['ALL'], ['CAP_CHOWN'], true, ['no-new-privileges'], 32 * 1024 * 1024, 9]);
+        [['ALL'], [await cliAtLeast('1.42') ? 'CAP_CHOWN' : 'CHOWN'], true, ['no-new-privileges'], 32 * 1024 * 1024, 9]);
       assert.deepEqual(hc.Ulimits, [{ Name: 'nofile', Soft: 10, Hard: 20 }]);
     } finally {
       await d.docker(['rm', id]);

@@ -252,3 +252,21 @@ function ping(socket: string): Promise<boolean> {
     req.end();
   });
 }
+
+let cliApi: Promise<string> | undefined;
+/**
+ * The API version of the docker CLI on PATH (1.41 for Debian's 20.10, what a fresh machine
+ * gets; 1.42 and later for 23+): some requests and outputs differ between them, as against dockerd.
+ */
+export function dockerCliApi(): Promise<string> {
+  cliApi ??= new Promise((resolve, reject) => execFile('docker', ['version', '-f', '{{.Client.APIVersion}}'], (err, stdout) =>
+    (err && !stdout ? reject(err) : resolve(stdout.trim()))));
+  return cliApi;
+}
+
+/** Whether the docker CLI on PATH speaks at least API `v` (e.g. '1.42'). */
+export async function cliAtLeast(v: string): Promise<boolean> {
+  const [a, b] = (await dockerCliApi()).split('.').map(Number);
+  const [x, y] = v.split('.').map(Number);
+  return a! > x! || (a === x && b! >= y!);
+}

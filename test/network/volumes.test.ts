@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startDaemon, type TestDaemon } from '../helpers/daemon.ts';
+import { cliAtLeast, startDaemon, type TestDaemon } from '../helpers/daemon.ts';
 import { makeTar } from '../helpers/tar.ts';
 
 describe('volumes', () => {
@@ -99,7 +99,8 @@ describe('volumes', () => {
       assert.equal(t.stdout, 'tmpfs tmpfs\n', t.stderr);
       const mp = JSON.parse((await d.docker(['volume', 'inspect', 'tmpvol'])).stdout)[0].Mountpoint;
       assert.doesNotMatch(await readFile('/proc/self/mounts', 'utf8'), new RegExp(` ${mp} `), 'unmounted after its last user');
-      const pruned = await d.docker(['volume', 'prune', '-a', '-f']);
+      // A CLI before API 1.42 has no -a: its prune removes named volumes too, as moby does for it.
+      const pruned = await d.docker(['volume', 'prune', ...(await cliAtLeast('1.42') ? ['-a'] : []), '-f']);
       assert.match(pruned.stdout, /mvol/);
       assert.match(pruned.stdout, /tmpvol/);
     } finally {

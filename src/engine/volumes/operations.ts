@@ -63,10 +63,10 @@ export async function removeVolume(d: Engine, name: string): Promise<void> {
   d.events.publish('volume', 'destroy', name, { driver: 'local' });
 }
 
-/** Removes unused volumes: anonymous ones, or all with `all=true`; `label` filters. */
-export async function pruneVolumes(d: Engine, filters?: string): Promise<{ VolumesDeleted: string[]; SpaceReclaimed: number }> {
+/** Removes unused volumes: anonymous ones, or all with `all=true` or `allByDefault` (a client before API 1.42); `label` filters. */
+export async function pruneVolumes(d: Engine, filters?: string, allByDefault = false): Promise<{ VolumesDeleted: string[]; SpaceReclaimed: number }> {
   const f = parseFilters(filters, ['label', 'label!', 'all']);
-  const all = ['true', '1'].includes(f.get('all')?.[0] ?? '');
+  const all = allByDefault || ['true', '1'].includes(f.get('all')?.[0] ?? '');
   const deleted: string[] = [];
   for (const v of d.volumes.all()) {
     if (usersOf(d, v.name).length) continue;

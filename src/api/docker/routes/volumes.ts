@@ -6,6 +6,7 @@ import { createVolume, inspectVolume, listVolumes, pruneVolumes, removeVolume } 
 import { NotFound } from '../../../errors.ts';
 import type { VolumeCreateRequest } from '../../../wire/volumes.ts';
 import { flag, param, readJson, sendEmpty, sendJson, type Route } from '../http.ts';
+import { compareVersions } from '../version.ts';
 import { volumeJson } from '../wire-networks.ts';
 
 /** The volume routes. */
@@ -19,7 +20,8 @@ export const volumeRoutes: Route[] = [
   }],
 
   ['POST', '/volumes/prune', async (ctx) => {
-    sendJson(ctx, 200, await pruneVolumes(ctx.daemon, ctx.query.get('filters') ?? undefined));
+    // Before API 1.42 a prune removed named volumes too (moby adds `all` for older clients).
+    sendJson(ctx, 200, await pruneVolumes(ctx.daemon, ctx.query.get('filters') ?? undefined, compareVersions(ctx.version, '1.42') < 0));
   }],
 
   ['GET', '/volumes/:name', async (ctx) => {
