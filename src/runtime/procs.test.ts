@@ -14,6 +14,7 @@ test('parseStat reads fields after a command holding spaces and parentheses', ()
   assert.equal(st.state, 'S');
   assert.equal(st.ppid, 1);
   assert.equal(st.startTime, 98765);
+  assert.equal(st.flags, 4194560);
 });
 
 test('signalProcess refuses a pid whose start time differs (a reused pid)', async () => {

@@ -17,7 +17,12 @@ export interface ProcStat {
   startTime: number;
   /** A zombie's wait status (as `waitpid` gives it to the parent); null while it runs. */
   waitStatus: number | null;
+  /** The kernel's per-process flags (PF_*). */
+  flags: number;
 }
+
+/** PF_EXITING: the process is in exit(), before it is a zombie. */
+export const PF_EXITING = 0x4;
 
 /** Parses /proc/PID/stat text (the command may hold spaces and parentheses). */
 export function parseStat(text: string): ProcStat {
@@ -30,6 +35,7 @@ export function parseStat(text: string): ProcStat {
     state: rest[0]!,
     ppid: Number(rest[1]),
     pgrp: Number(rest[2]),
+    flags: Number(rest[6]),
     startTime: Number(rest[19]),
     // Field 52, exit_code (Linux 3.5+), means something only once the process is a zombie.
     waitStatus: rest[0] === 'Z' && rest[49] !== undefined ? Number(rest[49]) : null,

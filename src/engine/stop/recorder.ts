@@ -13,7 +13,7 @@ import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Container } from '../../container/container.ts';
 import type { ProcessReport, StopReport } from '../../wire/stop.ts';
-import { decodeWaitStatus, inMask, ProcStatHandle, readCmdline, readSignals, type ProcSignals } from '../../runtime/procs.ts';
+import { decodeWaitStatus, inMask, PF_EXITING, ProcStatHandle, readCmdline, readSignals, type ProcSignals } from '../../runtime/procs.ts';
 import { defaultAction, signalName } from '../../runtime/signals.ts';
 import type { TaskHandle } from '../../runtime/task.ts';
 import type { Engine } from '../engine.ts';
@@ -211,9 +211,13 @@ export class StopRecorder {
   }
 
   /** True while the process runs (a zombie has ended). */
+  /**
+   * Alive and not exiting: a namespace's PID 1 that has begun to exit has its namespace's other
+   * processes killed by the kernel while /proc still shows it running.
+   */
   async #alive(p: Tracked): Promise<boolean> {
     const st = await this.#stats.get(p)?.read();
-    return st !== null && st !== undefined && st.state !== 'Z';
+    return st !== null && st !== undefined && st.state !== 'Z' && st.state !== 'X' && (st.flags & PF_EXITING) === 0;
   }
 
   /** Builds the report once the container has exited. */
