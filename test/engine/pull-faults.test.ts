@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { allStarted } from '../helpers/process.ts';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.ts';
 import { freePort, startRegistry, type TestRegistry } from '../helpers/registry.ts';
 import { busyboxLayer, publishImage, type ImageSpec } from '../helpers/oci.ts';
@@ -49,7 +50,7 @@ describe('bad input on pull', () => {
   };
 
   before(async () => {
-    [d, reg] = await Promise.all([startDaemon(), startRegistry()]);
+    await allStarted([startDaemon().then((x) => { d = x; }), startRegistry().then((x) => { reg = x; })]);
     proxy = await countingProxy(reg.port);
     host = `127.0.0.1:${proxy.port}`;
     work = await mkdtemp('/tmp/moorage-faults-');

@@ -10,6 +10,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { allStarted } from '../helpers/process.ts';
 import { startDaemon, type TestDaemon } from '../helpers/daemon.ts';
 import { startRegistry, type TestRegistry } from '../helpers/registry.ts';
 import { busyboxLayer, OciLayout, publishImage, skopeoPush, type ImageSpec } from '../helpers/oci.ts';
@@ -27,7 +28,7 @@ describe('docker pull from a registry', () => {
   const publish = (repo: string, spec: ImageSpec) => publishImage(reg.host, work, repo, spec);
 
   before(async () => {
-    [d, reg] = await Promise.all([startDaemon(), startRegistry()]);
+    await allStarted([startDaemon().then((x) => { d = x; }), startRegistry().then((x) => { reg = x; })]);
     work = await mkdtemp('/tmp/moorage-pull-');
     busybox = await readFile('/bin/busybox');
   });

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { allStarted } from '../helpers/process.ts';
 import { startDaemon, type CliResult, type TestDaemon } from '../helpers/daemon.ts';
 import { startRegistry, startTokenServer, type TestRegistry, type TokenServer } from '../helpers/registry.ts';
 
@@ -28,9 +29,10 @@ describe('push and registry auth', () => {
 
   before(async () => {
     tokens = await startTokenServer({ name: user.name, password: user.password });
-    [d, basic, tokenReg] = await Promise.all([
-      startDaemon(), startRegistry({ htpasswd: { user: user.name, password: user.password } }),
-      startRegistry({ token: { realm: tokens.realm, service: tokens.service, issuer: tokens.issuer, certPath: tokens.certPath } }),
+    await allStarted([
+      startDaemon().then((x) => { d = x; }),
+      startRegistry({ htpasswd: { user: user.name, password: user.password } }).then((x) => { basic = x; }),
+      startRegistry({ token: { realm: tokens.realm, service: tokens.service, issuer: tokens.issuer, certPath: tokens.certPath } }).then((x) => { tokenReg = x; }),
     ]);
     home = await mkdtemp('/tmp/moorage-auth-');
   });

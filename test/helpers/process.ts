@@ -14,3 +14,13 @@ export async function stopProcess(child: ChildProcess, graceMs: number): Promise
   await exited;
   clearTimeout(t);
 }
+
+/**
+ * Awaits every start before it answers, so that each helper that did start has been handed to
+ * its variable (and is stopped by the suite's `after`) even when another start failed; then
+ * rethrows the first failure. `Promise.all` would reject at once and leak the rest.
+ */
+export async function allStarted(starts: Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(starts)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
