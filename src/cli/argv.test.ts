@@ -16,3 +16,8 @@ test('values of run flags are not taken for the image', () => {
   assert.deepEqual(normalizeBoolFlags(['run', '-e', 'A=1', '--init=true', 'busybox']),
     ['run', '-e', 'A=1', '--init', 'busybox']);
 });
+
+test('commit --pause=false becomes --no-pause', () => {
+  assert.deepEqual(normalizeBoolFlags(['commit', '--pause=false', 'c', 'r:t']), ['commit', '--no-pause', 'c', 'r:t']);
+  assert.deepEqual(normalizeBoolFlags(['commit', '--pause=true', 'c']), ['commit', '--pause', 'c']);
+});

@@ -16,6 +16,7 @@ const BOOL_FLAGS: Record<string, { on: string; off: string | null }> = {
   '-f': { on: '-f', off: null },
   '--force': { on: '--force', off: null },
   '--report': { on: '--report', off: null },
+  '--pause': { on: '--pause', off: '--no-pause' },
 };
 
 /** Flags of `run` that take a value (so the token after them is not the image). */

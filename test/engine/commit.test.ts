@@ -75,6 +75,8 @@ describe('docker commit', () => {
     assert.equal(await ok(['inspect', '-f', '{{.State.Status}}', id]), 'running');
     assert.equal(await ok(['run', '--rm', 'committed:running', 'cat', '/up']), 'up');
     await ok(['commit', '--pause=false', id, 'committed:nopause']);
+    const mine = await d.moorage(['commit', '--pause=false', id, 'committed:nopause-cli']);
+    assert.equal(mine.code, 0, mine.stderr);
     assert.equal(await ok(['inspect', '-f', '{{.State.Status}}', id]), 'running');
     await ok(['rm', '-f', id]);
 
