@@ -103,6 +103,21 @@ describe('docker commit', () => {
     assert.equal((await client.images.inspect('committed:sdk')).Id, id);
     assert.equal(((await client.images.inspect('committed:sdk')).Config.Labels as Record<string, string> | null)?.via, 'sdk');
 
+    // A parent stays while it has children: by ID it cannot be deleted even forced, by name it is only untagged.
+    await ok(['run', '--name', 'c2b', 'committed:cli', 'sh', '-c', 'echo grand > /grand']);
+    await ok(['commit', 'c2b', 'committed:grand']);
+    await ok(['rm', 'c2b']);
+    const parentId = (await inspect('committed:cli')).Id;
+    const byId = await d.docker(['rmi', '-f', parentId]);
+    assert.match(byId.stderr, /image has dependent child images/);
+    assert.match(await ok(['rmi', 'committed:cli']), /Untagged: committed:cli/);
+    assert.equal((await inspect(parentId)).Id, parentId, 'the untagged parent stays');
+    assert.equal(await ok(['images', '-q', '--no-trunc']).then((o) => o.includes(parentId)), false, 'an untagged parent is hidden without -a');
+    await ok(['image', 'prune', '-f']);
+    assert.equal(await ok(['run', '--rm', 'committed:grand', 'cat', '/sdk', '/grand']), 'sdk\ngrand');
+    await ok(['rmi', 'committed:grand']);
+    assert.equal((await d.docker(['image', 'inspect', parentId])).code, 1, 'deleting its last child deletes the untagged parent with it (moby without noprune)');
+
     const tar = await d.dockerBytes(['save', 'committed:sdk']);
     assert.equal(tar.code, 0, tar.stderr);
     await ok(['rmi', 'committed:sdk']);

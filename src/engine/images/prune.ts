@@ -18,8 +18,9 @@ export async function pruneImages(d: Engine, filters?: string): Promise<ImagePru
   const untilMs = until === undefined ? Infinity : /^\d+(\.\d+)?$/.test(until) ? Number(until) * 1000 : Date.parse(until);
   if (Number.isNaN(untilMs)) throw new InvalidParameter(`invalid filter 'until=${until}'`);
   const deleted: ImageDeleteItem[] = [];
+  const parents = new Set(d.images.all().map((i) => i.Parent));
   for (const img of d.images.all()) {
-    if (imageUsers(d, img.Id) > 0) continue;
+    if (imageUsers(d, img.Id) > 0 || parents.has(img.Id)) continue;
     if (danglingOnly && img.RepoTags.length) continue;
     if (f.has('label') && !matchLabels(f.get('label')!, img.Config.Labels)) continue;
     if (f.has('label!') && matchLabels(f.get('label!')!, img.Config.Labels)) continue;

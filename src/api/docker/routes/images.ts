@@ -137,6 +137,6 @@ export const imageRoutes: Route[] = [
   }],
 
   ['DELETE', '/images/*', async (ctx) => {
-    sendJson(ctx, 200, await removeImage(ctx.daemon, nameOf(ctx, ''), flag(ctx.query, 'force')));
+    sendJson(ctx, 200, await removeImage(ctx.daemon, nameOf(ctx, ''), flag(ctx.query, 'force'), flag(ctx.query, 'noprune')));
   }],
 ];
