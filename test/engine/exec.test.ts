@@ -182,6 +182,25 @@ describe('exec and stdin through the docker CLI', () => {
     }
   });
 
+  test('an exec resized as its start is sent gets the size once it runs (an old CLI sends no ConsoleSize)', async () => {
+    const id = await runD('busybox', 'sleep', '1000');
+    try {
+      const ex = JSON.parse((await api('POST', `/v1.45/containers/${id}/exec`, { Cmd: ['sh', '-c', 'sleep 0.5; stty size > /size'], Tty: true })).body) as { Id: string };
+      const started = api('POST', `/v1.45/exec/${ex.Id}/start`, { Detach: true, Tty: true });
+      const resized = await api('POST', `/v1.45/exec/${ex.Id}/resize?h=19&w=61`);
+      assert.equal(resized.status, 200, resized.body);
+      assert.equal((await started).status, 200);
+      let size = '';
+      for (let i = 0; i < 100 && !size; i++) {
+        size = (await d.docker(['exec', id, 'cat', '/size'])).stdout.trim();
+        if (!size) await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.equal(size, '19 61');
+    } finally {
+      await d.docker(['rm', '-f', id]);
+    }
+  });
+
   test('resizing a container without a TTY is a 400, and a stopped one a 409', async () => {
     const id = await runD('busybox', 'sleep', '1000');
     try {

@@ -178,9 +178,17 @@ export async function inspectExec(d: Engine, e: ExecRecord) {
   return e;
 }
 
-/** Resizes an exec's terminal (moby waits for it to start; it starts at `start`). */
+/** How long a resize waits for its exec to run, as moby's. */
+const RESIZE_START_WAIT_MS = 10_000;
+
+/**
+ * Resizes an exec's terminal. Like moby, it waits (bounded) for the exec to run: a client
+ * resizes right after its start request, which can come before the runtime has run the process.
+ */
 export async function resizeExec(d: Engine, e: ExecRecord, rows: number, cols: number): Promise<void> {
   if (!e.Config.Tty) throw new InvalidParameter(`exec ${e.ID} has no TTY to resize`);
+  const deadline = Date.now() + RESIZE_START_WAIT_MS;
+  while (!e.Running && e.ExitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   if (!e.Running) throw new Conflict(`exec ${e.ID} is not running`, 'MOORAGE_NOT_RUNNING');
   await resizeTerminal(d.execs.dir(e), rows, cols);
 }
