@@ -76,6 +76,7 @@ async function reconcile(d: Engine, c: Container): Promise<boolean> {
     c.record.Task = null;
     await d.tasks.destroy(c.id, { monitorPid: record.monitorPid, cgroupsPath: record.cgroupsPath });
     d.inflight.teardowns.set(c.id, teardown(d, c));
+    endStaleRun(c);
     await d.containers.checkpoint(c);
     return false;
   }
@@ -110,7 +111,18 @@ async function reconcileUnrecorded(d: Engine, c: Container): Promise<void> {
   } else if (await isMounted(c.rootfsDir)) {
     d.inflight.teardowns.set(c.id, teardown(d, c));
   }
+  endStaleRun(c);
   await d.containers.checkpoint(c);
+}
+
+/**
+ * A container recorded running (not in a restart's backoff) whose task is not on record, or
+ * was destroyed above, runs nothing: it is recorded exited, its code unknown (255), so that no
+ * status outlives the processes it speaks of.
+ */
+function endStaleRun(c: Container): void {
+  if (!c.state.running || c.state.data.Restarting) return;
+  c.state.setStopped(255, new Date(), 'its task was gone when the engine restarted (a crash cut short its start or its exit)');
 }
 
 /** No exit record and no monitor: the container's processes are killed, its exit code unknown (255). */
