@@ -24,7 +24,7 @@ import { InvalidParameter, SystemError, messageOf } from '../../../errors.ts';
 import { discardBody, drained, flag, intParam, param, readJson, sendEmpty, sendJson, startStream, type Ctx, type Route } from '../http.ts';
 import { formatTimeNano } from '../timestamps.ts';
 import { hijack } from '../hijack.ts';
-import { checkBody, CreateSchema } from '../schemas.ts';
+import { checkedBody } from '../checked-body.ts';
 import { frame, STREAM } from '../mux.ts';
 import { compareVersions } from '../version.ts';
 import { containerInspect, containerSummary } from '../wire.ts';
@@ -41,7 +41,7 @@ function stopOptions(ctx: Ctx) {
 /** The container routes. */
 export const containerRoutes: Route[] = [
   ['POST', '/containers/create', async (ctx) => {
-    const body = checkBody(CreateSchema, await readJson<unknown>(ctx)) as CreateBody;
+    const body = await checkedBody<CreateBody>('create', await readJson<unknown>(ctx));
     sendJson(ctx, 201, await createContainer(ctx.daemon, ctx.query.get('name') ?? undefined, body));
   }],
 

@@ -8,7 +8,7 @@ import { terminalSize } from '../../../engine/containers/resize.ts';
 import { getContainer } from '../../../engine/containers/view.ts';
 import type { ExecInspect } from '../../../wire/containers.ts';
 import { drained, param, readJson, sendEmpty, sendJson, type Route } from '../http.ts';
-import { checkBody, ExecCreateSchema } from '../schemas.ts';
+import { checkedBody } from '../checked-body.ts';
 import { hijack } from '../hijack.ts';
 import { frame, STREAM } from '../mux.ts';
 import { compareVersions } from '../version.ts';
@@ -17,7 +17,7 @@ import { compareVersions } from '../version.ts';
 export const execRoutes: Route[] = [
   ['POST', '/containers/:id/exec', async (ctx) => {
     const c = getContainer(ctx.daemon, param(ctx, 'id'));
-    sendJson(ctx, 201, await createExec(ctx.daemon, c, checkBody(ExecCreateSchema, await readJson<unknown>(ctx)) as ExecCreateBody));
+    sendJson(ctx, 201, await createExec(ctx.daemon, c, await checkedBody<ExecCreateBody>('exec', await readJson<unknown>(ctx))));
   }],
 
   ['POST', '/exec/:id/start', async (ctx) => {

@@ -19,7 +19,7 @@ import { imageView, listImages } from '../../../engine/images/view.ts';
 import { InvalidParameter, NotFound, NotSupported } from '../../../errors.ts';
 import { drained, flag, readJson, sendEmpty, sendJson, type Ctx, type Route } from '../http.ts';
 import { registryAuth } from '../registry-auth.ts';
-import { checkBody, CommitSchema } from '../schemas.ts';
+import { checkedBody } from '../checked-body.ts';
 import { streamProgress } from '../progress-stream.ts';
 import { imageInspect, imageSummary } from '../wire.ts';
 
@@ -71,7 +71,7 @@ export const imageRoutes: Route[] = [
 
   ['POST', '/commit', async (ctx) => {
     const q = ctx.query;
-    const body = checkBody(CommitSchema, (await readJson<unknown>(ctx)) ?? {});
+    const body = await checkedBody<object>('commit', (await readJson<unknown>(ctx)) ?? {});
     const c = getContainer(ctx.daemon, q.get('container') ?? '');
     const img = await commitContainer(ctx.daemon, c, {
       repo: q.get('repo') || undefined, tag: q.get('tag') || undefined, comment: q.get('comment') ?? undefined,

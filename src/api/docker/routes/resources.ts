@@ -7,7 +7,7 @@ import { topContainer } from '../../../engine/containers/top.ts';
 import { updateContainer, type UpdateBody } from '../../../engine/containers/update.ts';
 import { getContainer } from '../../../engine/containers/view.ts';
 import { drained, flag, param, readJson, sendJson, startStream, type Ctx, type Route } from '../http.ts';
-import { checkBody, UpdateSchema } from '../schemas.ts';
+import { checkedBody } from '../checked-body.ts';
 
 const lookup = (ctx: Ctx) => getContainer(ctx.daemon, param(ctx, 'id'));
 
@@ -37,7 +37,7 @@ export const resourceRoutes: Route[] = [
 
   ['POST', '/containers/:id/update', async (ctx) => {
     const c = lookup(ctx);
-    sendJson(ctx, 200, await updateContainer(ctx.daemon, c, checkBody(UpdateSchema, await readJson<unknown>(ctx)) as UpdateBody));
+    sendJson(ctx, 200, await updateContainer(ctx.daemon, c, await checkedBody<UpdateBody>('update', await readJson<unknown>(ctx))));
   }],
 ];
 
