@@ -42,6 +42,7 @@ export interface LayerImageSpec {
 
 /** Makes an image of `spec.parent`'s layers and one more from a tar stream (plain, gzip or zstd), and records it. */
 export async function addLayerImage(d: Engine, input: AsyncIterable<Buffer>, spec: LayerImageSpec): Promise<ImageRecord> {
+  let leftover = true; // what a failure stored, or the unused layer of a commit that changed nothing
   try {
     return await d.inflight.holdImageParts(async (parts) => {
       // The parent's blobs and layers are this image's too, even if the parent is removed meanwhile.
@@ -76,14 +77,15 @@ export async function addLayerImage(d: Engine, input: AsyncIterable<Buffer>, spe
         ...spec.extra,
       };
       const id = await putConfig(d, parts, config);
-      return recordImage(d, {
+      const img = await recordImage(d, {
         id, config, layers: [...(spec.parent?.layers ?? []), ...added],
         chain: [...(spec.parent?.chain ?? []), ...(empty ? [] : [layer.chainId])],
         tags: spec.tags, digests: [], parent: spec.parent?.Id,
       });
+      leftover = empty;
+      return img;
     });
   } finally {
-    // What a failed import stored, and the layer of a commit that changed nothing.
-    await collectGarbage(d);
+    if (leftover) await collectGarbage(d);
   }
 }

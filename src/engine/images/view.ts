@@ -45,6 +45,7 @@ export function listImages(d: Engine, all: boolean, filters?: string): ImageView
   const before = f.has('before') ? Date.parse(getImage(d, f.get('before')![0]!).Created) : Infinity;
   const since = f.has('since') ? Date.parse(getImage(d, f.get('since')![0]!).Created) : -Infinity;
   const parents = new Set(d.images.all().map((i) => i.Parent).filter(Boolean));
+  const references = (f.get('reference') ?? []).map(referenceMatcher);
   const keep = (img: ImageRecord, users: number) => {
     if (!all && !img.RepoTags.length && (users > 0 || parents.has(img.Id))) return false;
     if (dangling !== undefined && (img.RepoTags.length === 0) !== ['true', '1'].includes(dangling)) return false;
@@ -52,18 +53,28 @@ export function listImages(d: Engine, all: boolean, filters?: string): ImageView
     if (f.has('label!') && matchLabels(f.get('label!')!, img.Config.Labels)) return false;
     const created = Date.parse(img.Created);
     if (created >= before || created <= since) return false;
-    return !f.has('reference') || f.get('reference')!.some((pattern) => img.RepoTags.some((t) => referenceMatches(pattern, t)));
+    return !references.length || references.some((matches) => img.RepoTags.some(matches));
   };
   return d.images.all().map((record) => ({ record, containers: imageUsers(d, record.Id), layers: layerPaths(d, record.Id) }))
     .filter((v) => keep(v.record, v.containers));
 }
 
-/** Docker's reference filter: a glob (`*`, `?`) over `name:tag`, or over the name alone when the pattern has no tag. */
-export function referenceMatches(pattern: string, tag: string): boolean {
+/**
+ * Docker's reference filter, compiled once: a glob (`*`, `?`) over `name:tag`, or over the
+ * name alone when the pattern has no tag.
+ */
+export function referenceMatcher(pattern: string): (tag: string) => boolean {
   // RE2: a pattern of many stars cannot make the match take exponential time.
   const re = RE2JS.compile(`^${RE2JS.quote(pattern).replace(/\\\*/g, '[^/]*').replace(/\\\?/g, '[^/]')}$`);
-  if (re.matches(tag)) return true;
-  const colon = tag.lastIndexOf(':');
   const hasTag = /:[^/]*$/.test(pattern);
-  return !hasTag && colon > tag.lastIndexOf('/') && re.matches(tag.slice(0, colon));
+  return (tag) => {
+    if (re.matches(tag)) return true;
+    const colon = tag.lastIndexOf(':');
+    return !hasTag && colon > tag.lastIndexOf('/') && re.matches(tag.slice(0, colon));
+  };
+}
+
+/** Whether `tag` matches the reference filter `pattern`. */
+export function referenceMatches(pattern: string, tag: string): boolean {
+  return referenceMatcher(pattern)(tag);
 }
