@@ -11,6 +11,14 @@ import { join } from 'node:path';
 import { CLEANED_SUFFIX } from './monitor-cleanup.ts';
 
 /** One task exit. */
+/**
+ * Whether an exit record is of the run whose task was created at `createdAt` (ms): one older
+ * than the task, by more than the clock's coarseness, is a late write of an earlier run's monitor.
+ */
+export function isCurrentExit(rec: ExitRecord, createdAt: number): boolean {
+  return rec.at.getTime() + 1 >= createdAt;
+}
+
 export interface ExitRecord {
   id: string;
   /** The exit code, 128+signal when killed. */
@@ -122,9 +130,7 @@ export class ExitWatcher {
   async #check(id: string): Promise<void> {
     const rec = await this.read(id);
     const x = this.#expected.get(id);
-    // A record older than the task (by more than the clock's coarseness) is a late write of an
-    // earlier run's monitor: it must not end this run.
-    if (!rec || !x || rec.at.getTime() + 1 < x.createdAt) return;
+    if (!rec || !x || !isCurrentExit(rec, x.createdAt)) return; // an earlier run's must not end this one
     this.#expected.delete(id);
     x.resolve(rec);
   }

@@ -3,7 +3,7 @@
  * directly by pid once their identity is checked, so a reused pid is never signalled.
  * @module
  */
-import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 
 /** What /proc/PID/stat tells about a process. */
 export interface ProcStat {
@@ -131,6 +131,8 @@ async function readSmall(path: string, max: number): Promise<string | null> {
 
 /** What /proc/PID/status tells about a process's signals and its pid in its namespace. */
 export interface ProcSignals {
+  /** Its program's name (`Name:`, the kernel's comm: at most 15 characters). */
+  name: string;
   /** Its pid inside its own PID namespace (the last `NSpid` entry), when known. */
   nsPid: number | null;
   /** Signals it catches, ignores and blocks, as bit masks (bit N-1 for signal N). */
@@ -144,7 +146,7 @@ export function parseStatus(status: string): ProcSignals {
   const field = (name: string) => status.split('\n').find((l) => l.startsWith(`${name}:`))?.slice(name.length + 1).trim() ?? '';
   const mask = (name: string) => BigInt(`0x${field(name) || '0'}`);
   const ns = field('NSpid').split(/\s+/).filter(Boolean).at(-1);
-  return { nsPid: ns ? Number(ns) : null, caught: mask('SigCgt'), ignored: mask('SigIgn'), blocked: mask('SigBlk') };
+  return { name: field('Name'), nsPid: ns ? Number(ns) : null, caught: mask('SigCgt'), ignored: mask('SigIgn'), blocked: mask('SigBlk') };
 }
 
 /** Reads /proc/PID/status; null when the process is gone. */
@@ -169,12 +171,9 @@ export function decodeWaitStatus(status: number): { how: 'exited'; code: number 
  * does not count.
  */
 export async function monitorAlive(pid: number, id: string): Promise<boolean> {
-  try {
-    const args = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
-    return args.includes('-c') && args[args.indexOf('-c') + 1] === id;
-  } catch {
-    return false;
-  }
+  // conmon's `-c <id>` comes early in its command line.
+  const args = (await readSmall(`/proc/${pid}/cmdline`, 4096))?.split('\0') ?? [];
+  return args.includes('-c') && args[args.indexOf('-c') + 1] === id;
 }
 
 /**
@@ -188,10 +187,10 @@ export async function monitorAlive(pid: number, id: string): Promise<boolean> {
 export async function waitSignalReady(pid: number, sig: number, comm: string, maxMs: number): Promise<boolean> {
   const deadline = Date.now() + maxMs;
   for (;;) {
-    const [name, s, wchan] = await Promise.all([readSmall(`/proc/${pid}/comm`, 64), readSignals(pid), readSmall(`/proc/${pid}/wchan`, 128)]);
-    if (name === null || s === null) return false; // gone
+    const [s, wchan] = await Promise.all([readSignals(pid), readSmall(`/proc/${pid}/wchan`, 128)]);
+    if (s === null) return false; // gone
     const waiting = wchan?.startsWith('do_sigtimedwait') ?? false;
-    if (name.trim() === comm && (waiting || inMask(s.blocked, sig) || inMask(s.caught, sig))) return true;
+    if (s.name === comm && (waiting || inMask(s.blocked, sig) || inMask(s.caught, sig))) return true;
     if (Date.now() >= deadline) return false;
     await new Promise((r) => setTimeout(r, 2));
   }

@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Container } from '../../container/container.ts';
 import { SystemError } from '../../errors.ts';
 import { unmountOverlay } from '../../snapshots/overlay.ts';
-import type { ExitRecord } from '../../runtime/exit-watcher.ts';
+import { isCurrentExit, type ExitRecord } from '../../runtime/exit-watcher.ts';
 import { isSameProcess } from '../../runtime/procs.ts';
 import { SIGKILL } from '../../runtime/signals.ts';
 import type { TaskHandle } from '../../runtime/task.ts';
@@ -84,7 +84,7 @@ async function handleExit(d: Engine, c: Container, task: TaskHandle, e: ExitReco
 export async function exitWithoutMonitor(d: Engine, c: Container, task: TaskHandle): Promise<void> {
   if (c.record.Task?.pid !== task.pid) return; // handled already
   const rec = await d.exits.read(c.id);
-  if (rec && rec.at.getTime() + 1 >= task.createdAt) {
+  if (rec && isCurrentExit(rec, task.createdAt)) {
     d.exits.settle(rec);
     return;
   }

@@ -20,7 +20,7 @@ export function registerExitReactions(d: Engine): void {
 }
 
 /** Starts the container again after the policy's backoff, unless it was stopped or removed meanwhile. */
-export function scheduleRestart(d: Engine, c: Container, runMs: number): void {
+function scheduleRestart(d: Engine, c: Container, runMs: number): void {
   d.restarts.schedule(c.id, runMs, () => {
     if (!c.state.data.Restarting || d.restarts.isCancelled(c.id)) return;
     startContainer(d, c, { manual: false }).catch((err: Error) => {

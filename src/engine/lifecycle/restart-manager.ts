@@ -40,11 +40,6 @@ export class RestartManager {
     }, delay));
   }
 
-  /** Whether a restart is scheduled. */
-  pending(id: string): boolean {
-    return this.#timers.has(id);
-  }
-
   /** Drops a scheduled restart. */
   clearPending(id: string): void {
     clearTimeout(this.#timers.get(id));

@@ -19,6 +19,7 @@ import { shouldRestart } from './restart-policy.ts';
 import { startContainer } from '../containers/start.ts';
 import { removeContainer } from '../containers/remove.ts';
 import { teardown, watchExit } from '../containers/exit.ts';
+import { isCurrentExit } from '../../runtime/exit-watcher.ts';
 
 /** Restores every loaded container. One failure costs that container only. */
 export async function restore(d: Engine): Promise<void> {
@@ -59,7 +60,7 @@ async function reconcile(d: Engine, c: Container): Promise<boolean> {
     return false;
   }
   const exit = await d.exits.read(c.id);
-  if (exit && exit.at.getTime() + 1 >= (record.createdAt ?? 0)) {
+  if (exit && isCurrentExit(exit, record.createdAt ?? 0)) {
     await watchExit(d, c, d.tasks.handle(c.id, record), { restored: true }); // the record is there: handled at once
     return true;
   }

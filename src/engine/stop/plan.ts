@@ -54,14 +54,19 @@ export interface StopPlan {
   thaw: boolean;
 }
 
-/** The container's own stop signal: its StopSignal when that parses to a signal, else SIGTERM. */
-export function containerStopSignal(stopSignal: string | undefined): number {
-  if (!stopSignal) return SIGTERM;
+/** A StopSignal as a signal number, or null when it is unset or does not parse. */
+function parseStopSignal(stopSignal: string | undefined): number | null {
+  if (!stopSignal) return null;
   try {
     return parseSignal(stopSignal);
   } catch {
-    return SIGTERM;
+    return null;
   }
+}
+
+/** The container's own stop signal: its StopSignal when that parses to a signal, else SIGTERM. */
+export function containerStopSignal(stopSignal: string | undefined): number {
+  return parseStopSignal(stopSignal) ?? SIGTERM;
 }
 
 /**
@@ -70,23 +75,15 @@ export function containerStopSignal(stopSignal: string | undefined): number {
  * drains still passes the signal on if it gets to it before the SIGKILL.
  */
 export function planStop(s: StopSettings, r: StopRequest = {}, paused = false): StopPlan {
-  const own = containerStopSignal(s.stopSignal);
+  const parsed = parseStopSignal(s.stopSignal);
+  const own = parsed ?? SIGTERM;
   const signal = r.signal ? parseSignal(r.signal) : own;
-  const ownSource: SignalSource = s.stopSignal && stopSignalParses(s.stopSignal) ? s.stopSignalFrom ?? 'container' : 'default';
+  const ownSource: SignalSource = parsed !== null ? s.stopSignalFrom ?? 'container' : 'default';
   const signalSource: SignalSource = r.signal ? 'request' : ownSource;
   const timeout = r.timeout ?? s.stopTimeout ?? s.defaultTimeout;
   const drains = s.init && s.initIsMoorage && s.scope === 'all' && signal === own;
   const deliver = timeout === 0 || s.init || s.scope === 'init' ? 'pid1' : 'all';
   return { signal, signalName: signalName(signal), signalSource, timeout, init: s.init, scope: s.scope, deliver, drains, thaw: paused };
-}
-
-function stopSignalParses(v: string): boolean {
-  try {
-    parseSignal(v);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** moorage-init's flags for a container with these settings (start puts them before `--`). */
