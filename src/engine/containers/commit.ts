@@ -13,7 +13,7 @@ import type { ImageConfig } from '../../image/config.ts';
 import type { ImageRecord } from '../../image/store.ts';
 import { readTree } from '../../snapshots/packer.ts';
 import { treeTar } from '../../snapshots/tree-tar.ts';
-import type { ContainerConfig, KnownConfig } from '../../wire/containers.ts';
+import type { KnownConfig } from '../../wire/containers.ts';
 import type { Engine } from '../engine.ts';
 import { addLayerImage, newImageTags } from '../images/layer-image.ts';
 import { getImage } from '../images/resolve.ts';
@@ -38,7 +38,7 @@ export interface CommitOptions {
 export async function commitContainer(d: Engine, c: Container, o: CommitOptions): Promise<ImageRecord> {
   if (c.state.data.Dead) throw new Conflict(`You cannot commit container ${c.id} which is Dead`);
   const tags = newImageTags(o.repo, o.tag);
-  const defaults = mergeCommitConfig(applyChanges(requested(o.config), o.changes), imageDefaults(c.record.Config));
+  const defaults = mergeCommitConfig(applyChanges(imageDefaults(o.config), o.changes), imageDefaults(c.record.Config));
   const parent = getImage(d, c.record.Image);
   const skip = await runtimeMountPoints(c);
   const lease = await leaseRootfs(d, c, { mount: false });
@@ -62,19 +62,8 @@ export async function commitContainer(d: Engine, c: Container, o: CommitOptions)
   }
 }
 
-/** The container's settings as image defaults. */
-function imageDefaults(cfg: ContainerConfig): ImageConfig {
-  return {
-    Cmd: cfg.Cmd, Entrypoint: cfg.Entrypoint, Env: cfg.Env ?? [], WorkingDir: cfg.WorkingDir ?? '', User: cfg.User ?? '',
-    Labels: cfg.Labels ?? {},
-    ...(cfg.StopSignal ? { StopSignal: cfg.StopSignal } : {}),
-    ...(cfg.ExposedPorts ? { ExposedPorts: cfg.ExposedPorts } : {}),
-    ...(cfg.Volumes ? { Volumes: cfg.Volumes } : {}),
-  };
-}
-
-/** The request body's settings (an empty body sets nothing). */
-function requested(cfg: CommitOptions['config'] = {}): ImageConfig {
+/** Config fields as image defaults: the request body's (an empty body sets nothing) or the container's. */
+function imageDefaults(cfg: CommitOptions['config'] = {}): ImageConfig {
   const list = (v: string[] | string | null | undefined) => (typeof v === 'string' ? [v] : v ?? null);
   return {
     Cmd: list(cfg.Cmd), Entrypoint: list(cfg.Entrypoint), Env: cfg.Env ?? [], WorkingDir: cfg.WorkingDir ?? '', User: cfg.User ?? '',

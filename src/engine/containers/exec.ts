@@ -16,6 +16,7 @@ import { execPaths, launchExec, readExecExit } from '../../runtime/exec.ts';
 import { followLog, type LogRecord } from '../../runtime/k8s-log.ts';
 import type { Engine } from '../engine.ts';
 import { DetachScanner, DEFAULT_DETACH_KEYS, parseDetachKeys } from '../../detach-keys.ts';
+import { consoleSize } from './resize.ts';
 import { resolveUser } from './user.ts';
 
 /** The body of `POST /containers/{id}/exec`. */
@@ -66,8 +67,7 @@ export async function createExec(d: Engine, c: Container, body: ExecCreateBody):
   const keys = str(body.DetachKeys, 'DetachKeys');
   if (keys) parseDetachKeys(keys);
   assertExecutable(c);
-  const size = Array.isArray(body.ConsoleSize) && body.ConsoleSize.length === 2 && body.ConsoleSize.every((n) => Number.isInteger(n) && n > 0)
-    ? body.ConsoleSize as [number, number] : null;
+  const size = consoleSize(body.ConsoleSize);
   const config: ExecConfig = {
     Cmd: cmd, User: str(body.User, 'User'), WorkingDir: str(body.WorkingDir, 'WorkingDir'), Env: strings(body.Env, 'Env'),
     Tty: body.Tty === true, AttachStdin: body.AttachStdin === true, AttachStdout: body.AttachStdout !== false,
@@ -142,7 +142,7 @@ export async function startExec(d: Engine, c: Container, e: ExecRecord, o: { det
   for await (const r of followLog(execPaths(dir).log, 0, finished, io.abort)) {
     if ((r.stream === 'stdout' && e.Config.AttachStdout) || (r.stream === 'stderr' && e.Config.AttachStderr)) await io.output(r);
   }
-  await finished;
+  if (!io.abort.aborted) await finished; // a client that went away does not wait for the process
   await s?.close();
 }
 

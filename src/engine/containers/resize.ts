@@ -18,6 +18,11 @@ export function terminalSize(h: string | null, w: string | null): { rows: number
   return { rows: num(h, 'height'), cols: num(w, 'width') };
 }
 
+/** Docker's `ConsoleSize`, `[rows, cols]`, when it names a size (whole numbers above 0); null otherwise. */
+export function consoleSize(v: unknown): [number, number] | null {
+  return Array.isArray(v) && v.length === 2 && v.every((n) => Number.isInteger(n) && n > 0) ? [v[0] as number, v[1] as number] : null;
+}
+
 /** Resizes the terminal of a running container that has one. */
 export async function resizeContainer(d: Engine, c: Container, rows: number, cols: number): Promise<void> {
   if (!c.state.running || c.state.data.Restarting) throw new Conflict(`Container ${c.id} is not running`, 'MOORAGE_NOT_RUNNING');

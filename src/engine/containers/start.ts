@@ -18,6 +18,7 @@ import { setupSandbox, teardownSandbox } from '../networks/sandbox.ts';
 import { mountsForStart, releaseMounts } from '../volumes/mounts.ts';
 import { watchExit } from './exit.ts';
 import { setTerminalSize } from '../../runtime/attach.ts';
+import { consoleSize } from './resize.ts';
 import { removeContainer } from './remove.ts';
 import { initFlags } from '../stop/plan.ts';
 import { stopSettings } from '../stop/settings.ts';
@@ -92,11 +93,6 @@ async function run(d: Engine, c: Container, manual: boolean): Promise<void> {
   } catch (err) {
     await failStart(d, c, err);
   }
-}
-
-/** Docker's `HostConfig.ConsoleSize`, `[rows, cols]`, when it names a size. */
-function consoleSize(v: unknown): [number, number] | null {
-  return Array.isArray(v) && v.length === 2 && v.every((n) => Number.isInteger(n) && n > 0) ? [v[0] as number, v[1] as number] : null;
 }
 
 /** The command line, with the init in front when the container uses one, and its mounts. */

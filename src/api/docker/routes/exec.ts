@@ -3,6 +3,7 @@
  * inspect.
  * @module
  */
+import { consoleSize } from '../../../engine/containers/resize.ts';
 import { createExec, getExec, inspectExec, prepareExecStart, resizeExec, startExec, type ExecCreateBody } from '../../../engine/containers/exec.ts';
 import { terminalSize } from '../../../engine/containers/resize.ts';
 import { getContainer } from '../../../engine/containers/view.ts';
@@ -23,7 +24,7 @@ export const execRoutes: Route[] = [
   ['POST', '/exec/:id/start', async (ctx) => {
     const body = await readJson<{ Detach?: unknown; Tty?: unknown; ConsoleSize?: unknown }>(ctx);
     const { exec, container } = prepareExecStart(ctx.daemon, param(ctx, 'id'));
-    const size = Array.isArray(body.ConsoleSize) && body.ConsoleSize.length === 2 ? body.ConsoleSize as [number, number] : null;
+    const size = consoleSize(body.ConsoleSize);
     if (body.Detach === true) {
       await startExec(ctx.daemon, container, exec, { detach: true, consoleSize: size }, null);
       sendEmpty(ctx, 200);

@@ -17,7 +17,7 @@ import { saveImages } from '../../../engine/images/save.ts';
 import { tagImage } from '../../../engine/images/tag.ts';
 import { imageView, listImages } from '../../../engine/images/view.ts';
 import { InvalidParameter, NotFound, NotSupported } from '../../../errors.ts';
-import { drained, flag, readJson, sendEmpty, sendJson, type Ctx, type Route } from '../http.ts';
+import { discardBody, drained, flag, readJson, sendEmpty, sendJson, type Ctx, type Route } from '../http.ts';
 import { registryAuth } from '../registry-auth.ts';
 import { checkedBody } from '../checked-body.ts';
 import { streamProgress } from '../progress-stream.ts';
@@ -40,17 +40,13 @@ async function sendTar(ctx: Ctx, data: AsyncIterable<Buffer>): Promise<void> {
   res.end();
 }
 
-async function discard(ctx: Ctx): Promise<void> {
-  for await (const _ of ctx.req) { /* discard */ }
-}
-
 /** The image routes. */
 export const imageRoutes: Route[] = [
   ['POST', '/images/create', async (ctx) => {
     const q = ctx.query;
     const fromImage = q.get('fromImage');
     if (fromImage) {
-      await discard(ctx);
+      await discardBody(ctx);
       const auth = registryAuth(ctx.req.headers['x-registry-auth']);
       const ac = new AbortController();
       ctx.abort.addEventListener('abort', () => ac.abort());
@@ -102,7 +98,7 @@ export const imageRoutes: Route[] = [
   }],
 
   ['POST', '/images/prune', async (ctx) => {
-    await discard(ctx);
+    await discardBody(ctx);
     sendJson(ctx, 200, await pruneImages(ctx.daemon, ctx.query.get('filters') ?? undefined));
   }],
 
@@ -113,7 +109,7 @@ export const imageRoutes: Route[] = [
   ['POST', '/images/*', async (ctx) => {
     const rest = decodeURIComponent(ctx.params['*'] ?? '');
     if (rest.endsWith('/tag')) {
-      await discard(ctx);
+      await discardBody(ctx);
       await tagImage(ctx.daemon, nameOf(ctx, '/tag'), ctx.query.get('repo') ?? '', ctx.query.get('tag') || undefined);
       sendEmpty(ctx, 201);
       return;
