@@ -118,10 +118,10 @@ export class ContentStore {
    * Deletes every blob not in `keep` and not being ingested; resolves the digests deleted.
    * The caller gathers `keep` from every image and every operation in progress.
    */
-  async collect(keep: Set<string>): Promise<string[]> {
+  async collect(keep: (digest: string) => boolean): Promise<string[]> {
     const gone: string[] = [];
     for (const digest of await this.list()) {
-      if (keep.has(digest) || this.#active.has(digest)) continue;
+      if (this.#active.has(digest) || keep(digest)) continue;
       await rm(this.path(digest), { force: true });
       gone.push(digest);
     }

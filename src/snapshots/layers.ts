@@ -82,16 +82,6 @@ export class LayerStore {
     return this.#layers.get(chainId);
   }
 
-  /** Every layer's chain ID. */
-  all(): string[] {
-    return [...this.#layers.keys()];
-  }
-
-  /** The unpack of `chainId` in progress, if any (a second pull waits for it). */
-  pending(chainId: string): Promise<LayerInfo> | undefined {
-    return this.#pending.get(chainId);
-  }
-
   /**
    * Unpacks a layer on top of `parent` from its blob (plain, gzip or zstd). With
    * `expectedDiffId`, a layer whose content does not hash to it is refused. An unpack of the
@@ -174,11 +164,14 @@ export class LayerStore {
     return join(this.dir, chainId.slice('sha256:'.length), 'diff');
   }
 
-  /** Deletes the layers not in `keep` (every chain prefix of every image); resolves those deleted. */
-  async collect(keep: Set<string>): Promise<LayerInfo[]> {
+  /**
+   * Deletes the layers `keep` does not want (asked as each comes, so that a layer an image took
+   * meanwhile is kept); resolves those deleted. Layers committed during the walk are not looked at.
+   */
+  async collect(keep: (chainId: string) => boolean): Promise<LayerInfo[]> {
     const gone: LayerInfo[] = [];
-    for (const [chainId, info] of this.#layers) {
-      if (keep.has(chainId) || this.#pending.has(chainId)) continue;
+    for (const [chainId, info] of [...this.#layers]) {
+      if (this.#pending.has(chainId) || keep(chainId)) continue;
       this.#layers.delete(chainId);
       const hex = chainId.slice('sha256:'.length);
       const tmp = join(this.dir, `tmp-rm-${hex}`);

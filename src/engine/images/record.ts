@@ -42,23 +42,32 @@ export function imageBlobs(img: ImageRecord): string[] {
 
 /**
  * Deletes the blobs and layers no image needs (images used by containers are never deleted,
- * so their layers stay). Runs one at a time: two collections never race.
+ * so their layers stay). Runs one at a time: two collections never race. A pull or a load
+ * commits while it runs: what is not in the needs taken at the start is looked up again before
+ * it is deleted.
  */
 export function collectGarbage(d: Engine): Promise<{ blobs: string[]; layers: LayerInfo[] }> {
   const run = (collecting.get(d) ?? Promise.resolve()).then(async () => {
-    const blobs = new Set<string>();
-    const chains = new Set<string>();
-    for (const img of d.images.all()) {
-      for (const b of imageBlobs(img)) blobs.add(b);
-      for (const c of img.chain) chains.add(c);
-    }
-    for (const p of d.inflight.imageParts) {
-      for (const b of p.blobs) blobs.add(b);
-      for (const c of p.chains) chains.add(c);
-    }
-    return { layers: await d.layers.collect(chains), blobs: await d.content.collect(blobs) };
+    let needed = neededNow(d);
+    const keeps = (kind: 'blobs' | 'chains') => (id: string) => needed[kind].has(id) || (needed = neededNow(d))[kind].has(id);
+    return { layers: await d.layers.collect(keeps('chains')), blobs: await d.content.collect(keeps('blobs')) };
   });
   collecting.set(d, run.catch(() => undefined));
   return run;
+}
+
+/** The blobs and layers the images and the work in progress need now. */
+function neededNow(d: Engine): { blobs: Set<string>; chains: Set<string> } {
+  const blobs = new Set<string>();
+  const chains = new Set<string>();
+  for (const img of d.images.all()) {
+    for (const b of imageBlobs(img)) blobs.add(b);
+    for (const c of img.chain) chains.add(c);
+  }
+  for (const p of d.inflight.imageParts) {
+    for (const b of p.blobs) blobs.add(b);
+    for (const c of p.chains) chains.add(c);
+  }
+  return { blobs, chains };
 }
 const collecting = new WeakMap<Engine, Promise<unknown>>();

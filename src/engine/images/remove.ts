@@ -50,12 +50,12 @@ export async function removeImage(d: Engine, ref: string, force: boolean, noPrun
     await deleteImage(d, id);
     out.push({ Deleted: id });
   }
+  await collectGarbage(d); // once, for the image and its parents
   return out;
 }
 
-/** Deletes an image's record, its blobs and layers no other image needs, and publishes `delete`. */
-export async function deleteImage(d: Engine, id: string): Promise<void> {
+/** Deletes an image's record and publishes `delete` (its blobs and layers go with the next collection). */
+async function deleteImage(d: Engine, id: string): Promise<void> {
   await d.images.delete(id);
   d.events.publish('image', 'delete', id, { name: id });
-  await collectGarbage(d);
 }
