@@ -105,6 +105,9 @@ describe('networks', () => {
     assert.doesNotMatch((await d.docker(['inspect', '-f', '{{json .NetworkSettings.Networks}}', other])).stdout, /"ipamnet"/);
     assert.equal((await d.docker(['rm', '-f', other, 'fixed'])).code, 0);
     await d.docker(['network', 'create', 'spare']);
+    const recent = await d.docker(['network', 'prune', '-f', '--filter', 'until=24h']);
+    assert.doesNotMatch(recent.stdout, /spare/, 'a network made just now is not older than 24h');
+    assert.match((await d.docker(['network', 'prune', '-f', '--filter', 'until=soon'])).stderr, /failed to parse value as time or duration/);
     const pruned = await d.docker(['network', 'prune', '-f']);
     assert.match(pruned.stdout, /ipamnet/);
     assert.match(pruned.stdout, /spare/);

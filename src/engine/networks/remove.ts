@@ -4,6 +4,7 @@
  * predefined ones never.
  * @module
  */
+import { parseTimestamp } from '../containers/logs.ts';
 import { Forbidden } from '../../errors.ts';
 import { parseFilters, matchLabels } from '../../events/filters.ts';
 import type { NetworkRecord } from '../../network/types.ts';
@@ -29,14 +30,15 @@ async function drop(d: Engine, n: NetworkRecord): Promise<void> {
 /** Removes every user network no container uses (filters: `label`, `until`). */
 export async function pruneNetworks(d: Engine, filters?: string): Promise<{ NetworksDeleted: string[] }> {
   const f = parseFilters(filters, ['label', 'label!', 'until']);
-  const until = f.get('until')?.[0];
-  const cutoff = until ? (/^\d+(\.\d+)?$/.test(until) ? Number(until) * 1000 : Date.parse(until)) : Infinity;
+  // Docker's forms (unix time, a date, a duration before now), and a clear 400 for others.
+  const until = (f.get('until') ?? []).map((u) => parseTimestamp(u, 'until'));
   const deleted: string[] = [];
   for (const n of d.networks.all()) {
     if (n.predefined || containersOn(d, n.id).length) continue;
     if (f.has('label') && !matchLabels(f.get('label')!, n.labels)) continue;
     if (f.has('label!') && matchLabels(f.get('label!')!, n.labels)) continue;
-    if (Date.parse(n.created) >= cutoff) continue;
+    const created = BigInt(Date.parse(n.created)) * 1_000_000n;
+    if (until.some((u) => created >= u)) continue;
     await drop(d, n);
     deleted.push(n.name);
   }
