@@ -25,6 +25,7 @@ export class VolumeStore {
   readonly #creating = new Map<string, Promise<VolumeRecord>>();
   /** The containers (holders) using each volume now. */
   #users = new Map<string, Set<string>>();
+  #ops = new Map<string, Promise<void>>();
 
   constructor(dir: string) {
     this.dir = dir;
@@ -102,7 +103,11 @@ export class VolumeStore {
    * Makes the volume's content available to `holder` (a container): the first holder's mounts
    * it. Holding twice is holding once.
    */
-  async acquire(name: string, holder: string): Promise<string> {
+  acquire(name: string, holder: string): Promise<string> {
+    return this.#serial(name, () => this.#acquire(name, holder));
+  }
+
+  async #acquire(name: string, holder: string): Promise<string> {
     const v = this.get(name);
     const path = this.dataPath(name);
     const args = mountArgs(v.options, path);
@@ -120,7 +125,23 @@ export class VolumeStore {
   }
 
   /** `holder` no longer uses the volume; the last one's release unmounts it. */
-  async release(name: string, holder: string): Promise<void> {
+  release(name: string, holder: string): Promise<void> {
+    return this.#serial(name, () => this.#release(name, holder));
+  }
+
+  /**
+   * One acquire or release of a volume at a time: two containers starting together must not
+   * both see no holder and mount it twice. Each step is bounded (mount's timeout).
+   */
+  #serial<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const next = (this.#ops.get(name) ?? Promise.resolve()).then(fn, fn);
+    const settled = next.then(() => {}, () => {});
+    this.#ops.set(name, settled);
+    void settled.then(() => { if (this.#ops.get(name) === settled) this.#ops.delete(name); });
+    return next;
+  }
+
+  async #release(name: string, holder: string): Promise<void> {
     const users = this.#users.get(name);
     users?.delete(holder);
     if (users?.size) return;
